@@ -1,0 +1,40 @@
+"""The one message catalog: every user-visible string, in English and Spanish.
+
+``t(key, lang, **params)`` formats a message; keys are grouped by where they are shown
+(``cli.*``, ``error.*``, ``ui.*``). A test checks that every key has both languages and that the
+placeholders agree.
+"""
+
+from __future__ import annotations
+
+import os
+
+from i18n.catalog import MESSAGES
+
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+
+
+def normalize_language(value: str | None) -> str:
+    """The supported language closest to a locale such as ``es-ES`` or ``es_ES.UTF-8``."""
+    if value:
+        code = value.replace("-", "_").split("_")[0].split(".")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def language_from_env() -> str:
+    """The language of the terminal, from SCRAPER_LANG or the usual locale variables."""
+    for name in ("SCRAPER_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return normalize_language(value)
+    return DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The message ``key`` in ``lang``, with ``params`` filled in."""
+    entry = MESSAGES[key]
+    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return text.format(**params) if params else text

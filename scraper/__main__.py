@@ -1,0 +1,282 @@
+"""The command line: ``python -m scraper COMMAND``. Run with ``--help`` for the commands."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from i18n import language_from_env, t
+from scraper import errors, store
+from scraper.config import Settings, load_settings, normalize_username, parse_date
+from scraper.errors import ScraperError
+from scraper.logs import setup_logging
+from scraper.service import Archive
+from scraper.sync import Progress, SyncOptions
+
+log = logging.getLogger("scraper.cli")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="SQLAlchemy URL or SQLite file (default: $DATABASE_URL or data/instagram.db)"
+    )
+    common.add_argument("--media-dir", help="where images and videos go (default: $MEDIA_DIR or media/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m scraper", description="Archive public Instagram accounts with instaloader."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sync = commands.add_parser("sync", parents=[common], help="download new posts of one or more accounts")
+    sync.add_argument("usernames", nargs="+", metavar="USERNAME")
+    sync.add_argument("--max-posts", type=_positive, metavar="N", help="fetch at most N posts not stored yet")
+    sync.add_argument("--since", metavar="DATE", help="skip posts older than DATE (YYYY-MM-DD)")
+    sync.add_argument("--session", metavar="USER", help="use the saved login of USER (default: the only one)")
+    sync.add_argument("--videos", action="store_true", help="download video files too (thumbnails always)")
+    sync.add_argument(
+        "--refresh-recent",
+        type=int,
+        default=0,
+        metavar="N",
+        help="refresh counts of the N newest stored posts",
+    )
+    sync.add_argument(
+        "--full", action="store_true", help="walk the whole timeline: refresh counts, mark deleted posts"
+    )
+    sync.add_argument("--no-media", action="store_true", help="store posts without downloading files")
+
+    export = commands.add_parser("export", parents=[common], help="write an account's stored posts to stdout")
+    export.add_argument("username", metavar="USERNAME")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+
+    archive = commands.add_parser(
+        "import-archive", parents=[common], help="import a folder downloaded by instaloader"
+    )
+    archive.add_argument("folder", metavar="DIR", type=Path)
+
+    commands.add_parser("accounts", parents=[common], help="list stored accounts")
+
+    cleanup = commands.add_parser(
+        "cleanup", parents=[common], help="delete media files nothing uses any more"
+    )
+    cleanup.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+
+    login = commands.add_parser("login", parents=[common], help="log in to Instagram and save the session")
+    login.add_argument("user", metavar="USER")
+
+    commands.add_parser("demo", parents=[common], help="store the demo accounts (replayed, no network)")
+    return parser
+
+
+class ProgressLine:
+    """Posts done of total and rate-limit waits, on one terminal line (or plain lines when piped)."""
+
+    def __init__(self, lang: str, out: TextIO = sys.stderr) -> None:
+        self.lang = lang
+        self.out = out
+        self.tty = out.isatty()
+        self._last = ""
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.wait_seconds and progress.wait_until is not None:
+            text = t(
+                "cli.sync.wait",
+                self.lang,
+                user=progress.username,
+                seconds=round(progress.wait_seconds),
+                until=f"{progress.wait_until.astimezone():%H:%M:%S}",
+            )
+        elif progress.total:
+            text = t(
+                "cli.sync.progress",
+                self.lang,
+                user=progress.username,
+                done=progress.done,
+                total=progress.total,
+            )
+        else:
+            text = t("cli.sync.progress_unknown", self.lang, user=progress.username, done=progress.done)
+        if text == self._last:
+            return
+        self._last = text
+        if self.tty:
+            self.out.write("\r\x1b[K" + text)
+        elif progress.wait_seconds or progress.done % 25 == 0:
+            self.out.write(text + "\n")
+        self.out.flush()
+
+    def end(self) -> None:
+        if self.tty and self._last:
+            self.out.write("\r\x1b[K")
+            self.out.flush()
+        self._last = ""
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    usernames = [normalize_username(u) for u in args.usernames]  # all checked before any request
+    options = SyncOptions(
+        max_posts=args.max_posts,
+        since=parse_date(args.since) if args.since else None,
+        videos=args.videos,
+        refresh_recent=max(args.refresh_recent, 0),
+        full=args.full,
+        media=not args.no_media,
+    )
+    archive = Archive(settings)
+    login = archive.choose_session(args.session)
+    code = errors.OK
+    cancel = threading.Event()
+    for username in usernames:
+        line = ProgressLine(lang)
+        try:
+            result = archive.sync(username, options, session=login, on_progress=line, cancel=cancel)
+        except KeyboardInterrupt:
+            line.end()
+            print(t("error.interrupted", lang), file=sys.stderr)
+            return errors.INTERRUPTED
+        line.end()
+        if result.error is not None:
+            print(
+                t("cli.sync.failed", lang, user=username, message=result.error.message(lang)), file=sys.stderr
+            )
+            code = code or result.error.exit_code
+            if result.error.exit_code in (errors.RATE_LIMITED, errors.INTERRUPTED, errors.NETWORK):
+                return result.error.exit_code  # the next accounts would fail the same way
+            continue
+        print(
+            t(
+                "cli.sync.done",
+                lang,
+                user=username,
+                new=result.new,
+                updated=result.updated,
+                media=result.media_downloaded,
+                requests=result.api_requests,
+                seconds=f"{result.seconds:.1f}",
+            )
+        )
+    return code
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    from scraper.export import post_rows, write_csv, write_json
+
+    username = normalize_username(args.username)
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        profile = store.profile_by_username(session, username)
+        if profile is None:
+            raise errors.AccountNotFound("error.not_stored", user=username)
+        rows = post_rows(session, profile.id)
+        (write_csv if args.format == "csv" else write_json)(rows, sys.stdout)
+    return errors.OK
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    from scraper.archive import import_archive
+
+    archive = Archive(settings)
+    report = import_archive(archive.sessions, settings, args.folder)
+    for path, reason in report.errors:
+        print(t("cli.import.file_error", lang, path=path, reason=reason), file=sys.stderr)
+    print(
+        t(
+            "cli.import.done",
+            lang,
+            user=report.username,
+            posts=report.posts,
+            files=report.files,
+            errors=len(report.errors),
+        )
+    )
+    return errors.OK
+
+
+def cmd_accounts(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    for line in Archive(settings).account_lines(lang):
+        print(line)
+    return errors.OK
+
+
+def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    from scraper.media import cleanup, human_size
+
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        report = cleanup(session, settings.media_dir, dry_run=args.dry_run)
+    for path in report.files:
+        print(path)
+    key = "cli.cleanup.dry_run" if args.dry_run else "cli.cleanup.done"
+    print(t(key, lang, files=len(report.files), size=human_size(report.bytes)))
+    return errors.OK
+
+
+def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    from scraper.session import login
+
+    user = normalize_username(args.user)
+    password = getpass.getpass(t("cli.login.password", lang, user=user))
+    path = login(settings, user, password, lambda: input(t("cli.login.two_factor", lang)).strip())
+    del password
+    print(t("cli.login.done", lang, user=user, path=path))
+    return errors.OK
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    from scraper.demo import seed_demo
+
+    for line in seed_demo(settings):
+        print(line)
+    return errors.OK
+
+
+COMMANDS = {
+    "sync": cmd_sync,
+    "export": cmd_export,
+    "import-archive": cmd_import,
+    "accounts": cmd_accounts,
+    "cleanup": cmd_cleanup,
+    "login": cmd_login,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (0 ok, 1 unexpected, 2 bad input, 3 not found,
+    4 login needed, 5 rate limited, 6 network, 7 busy, 130 interrupted)."""
+    lang = language_from_env()
+    args = build_parser().parse_args(argv)
+    settings = load_settings(args.db, args.media_dir)
+    setup_logging(settings.log_dir)
+    log.info("command %s", args.command)
+    try:
+        return COMMANDS[args.command](args, settings, lang)
+    except ScraperError as err:
+        log.info("command %s: %s", args.command, err.message(), exc_info=err.exit_code == errors.UNEXPECTED)
+        print(err.message(lang), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(t("error.interrupted", lang), file=sys.stderr)
+        return errors.INTERRUPTED
+    except Exception:
+        log.exception("command %s failed", args.command)
+        print(ScraperError().message(lang), file=sys.stderr)
+        return errors.UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

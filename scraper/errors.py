@@ -1,0 +1,132 @@
+"""Errors a user can meet, each with a message key, a distinct exit code, and the mapping from
+instaloader's and requests' exceptions to them."""
+
+from __future__ import annotations
+
+import errno
+import re
+from datetime import datetime, timedelta
+
+import instaloader.exceptions as ie
+import requests
+
+from i18n import t
+from scraper.models import utcnow
+
+OK = 0
+UNEXPECTED = 1
+BAD_INPUT = 2
+NOT_FOUND = 3
+LOGIN_NEEDED = 4
+RATE_LIMITED = 5
+NETWORK = 6
+BUSY = 7
+INTERRUPTED = 130
+
+LOG_HINT = "logs/scraper.log"
+
+
+class ScraperError(Exception):
+    """An error with a short message for a person; its details belong in the log."""
+
+    exit_code = UNEXPECTED
+    default_key = "error.unexpected"
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        self.key = key or self.default_key
+        self.params: dict[str, object] = {"log": LOG_HINT, **params}
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang, **self.params)
+
+
+class BadInput(ScraperError):
+    exit_code = BAD_INPUT
+
+
+class AccountNotFound(ScraperError):
+    exit_code = NOT_FOUND
+    default_key = "error.not_found"
+
+
+class LoginNeeded(ScraperError):
+    exit_code = LOGIN_NEEDED
+    default_key = "error.login_required"
+
+
+class RateLimited(ScraperError):
+    exit_code = RATE_LIMITED
+    default_key = "error.rate_limited"
+
+    def __init__(self, retry_after: timedelta = timedelta(minutes=15), **params: object) -> None:
+        self.retry_at: datetime = utcnow() + retry_after
+        local = self.retry_at.astimezone()
+        minutes = max(1, round(retry_after.total_seconds() / 60))
+        super().__init__(None, retry_at=f"{local:%H:%M}", minutes=minutes, **params)
+
+
+class NetworkError(ScraperError):
+    exit_code = NETWORK
+    default_key = "error.network"
+
+
+class SyncBusy(ScraperError):
+    exit_code = BUSY
+    default_key = "error.busy"
+
+
+class Interrupted(ScraperError):
+    exit_code = INTERRUPTED
+    default_key = "error.interrupted"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+_STATUS = re.compile(r"\b([45]\d\d) [A-Za-z]")
+
+
+def classify(exc: BaseException, username: str) -> ScraperError:
+    """The user-facing error for an exception raised while syncing ``username``."""
+    chain = _chain(exc)
+    text = " ".join(str(e) for e in chain)
+    if isinstance(exc, ScraperError):
+        return exc
+    if any(isinstance(e, KeyboardInterrupt) for e in chain):
+        return Interrupted()
+    if any(isinstance(e, OSError) and e.errno == errno.ENOSPC for e in chain):
+        return ScraperError("error.disk_full")
+    if any(isinstance(e, ie.ProfileNotExistsException) for e in chain):
+        return AccountNotFound(user=username)
+    if any(isinstance(e, ie.PrivateProfileNotFollowedException) for e in chain):
+        return LoginNeeded("error.private", user=username)
+    if re.search(r"checkpoint_required|challenge_required|feedback_required|/challenge/", text):
+        return LoginNeeded("error.checkpoint")
+    if "You've been logged out" in text or "recreate the session" in text:
+        return LoginNeeded("error.session_expired")
+    if any(isinstance(e, ie.LoginRequiredException) for e in chain):
+        if "private profile" in text:
+            return LoginNeeded("error.private", user=username)
+        return LoginNeeded("error.login_required", user=username)
+    if any(isinstance(e, ie.TooManyRequestsException) for e in chain) or "429 " in text:
+        return RateLimited()
+    if "Please wait a few minutes" in text or re.search(r"\b401 ", text):
+        return RateLimited()
+    if any(isinstance(e, ie.QueryReturnedForbiddenException) for e in chain) or re.search(r"\b403 ", text):
+        return LoginNeeded("error.login_required", user=username)
+    if any(isinstance(e, (requests.ConnectionError, requests.Timeout)) for e in chain):
+        return NetworkError()
+    status = _STATUS.search(text)
+    if status and status.group(1).startswith("5"):
+        return NetworkError("error.instagram_down", status=status.group(1))
+    if any(isinstance(e, ie.ConnectionException) for e in chain) and "Page request" in text:
+        return NetworkError()
+    return ScraperError()

@@ -1,0 +1,231 @@
+"""The archive's tables, as SQLAlchemy 2 typed ORM classes.
+
+A profile is identified by Instagram's user id, so a renamed account stays one profile. Times are
+stored in UTC and come back timezone-aware. Schema changes go through the Alembic migrations in
+``scraper/migrations``; a test checks that the migrations and these classes agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored as naive UTC and read back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; the archive stores aware UTC times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+UserId = Annotated[int, mapped_column(BigInteger)]
+When = Annotated[datetime, mapped_column(UTCDateTime)]
+MaybeWhen = Annotated[datetime | None, mapped_column(UTCDateTime)]
+Count = Annotated[int | None, mapped_column(BigInteger)]
+StrList = Annotated[list[str], mapped_column(JSON, default=list)]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Profile(Base):
+    """An Instagram account as last seen, plus where its sync stands."""
+
+    __tablename__ = "profiles"
+
+    id: Mapped[UserId] = mapped_column(primary_key=True, autoincrement=False)
+    username: Mapped[str] = mapped_column(String(30), index=True)
+    full_name: Mapped[str] = mapped_column(Text, default="")
+    biography: Mapped[str] = mapped_column(Text, default="")
+    external_url: Mapped[str | None] = mapped_column(Text)
+    is_private: Mapped[bool] = mapped_column(default=False)
+    is_verified: Mapped[bool] = mapped_column(default=False)
+    is_business: Mapped[bool] = mapped_column(default=False)
+    category: Mapped[str | None] = mapped_column(Text)
+    followers: Mapped[Count]
+    followees: Mapped[Count]
+    post_count: Mapped[Count]
+    profile_pic_url: Mapped[str | None] = mapped_column(Text)
+    profile_pic_key: Mapped[str | None] = mapped_column(
+        Text
+    )  # file name part of the URL: changes with the picture
+    profile_pic_file: Mapped[str | None] = mapped_column(Text)  # relative to the media root
+    profile_pic_changed_at: Mapped[MaybeWhen]
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    # Sync bookkeeping: the newest post time up to which every older post (back to the end of the
+    # timeline, or to the backfill cursor) is stored, and instaloader's frozen iterator where an
+    # unfinished walk through older posts stopped.
+    complete_until: Mapped[MaybeWhen]
+    history_complete: Mapped[bool] = mapped_column(default=False)
+    backfill_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    first_seen_at: Mapped[When] = mapped_column(default=utcnow)
+    updated_at: Mapped[When] = mapped_column(default=utcnow)
+    last_synced_at: Mapped[MaybeWhen]
+
+    posts: Mapped[list[Post]] = relationship(back_populates="profile")
+
+
+class ProfileSnapshot(Base):
+    """The counts of a profile at one sync, for follower-growth charts."""
+
+    __tablename__ = "profile_snapshots"
+    __table_args__ = (UniqueConstraint("profile_id", "sync_run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[UserId] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    sync_run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id", ondelete="SET NULL"))
+    taken_at: Mapped[When]
+    followers: Mapped[Count]
+    followees: Mapped[Count]
+    post_count: Mapped[Count]
+
+
+class Post(Base):
+    """One post, with its counts as last seen."""
+
+    __tablename__ = "posts"
+    __table_args__ = (Index("ix_posts_profile_taken", "profile_id", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shortcode: Mapped[str] = mapped_column(String(32), unique=True)
+    media_id: Mapped[UserId]
+    profile_id: Mapped[UserId] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    taken_at: Mapped[When]
+    type: Mapped[str] = mapped_column(String(8))  # image | video | carousel
+    caption: Mapped[str | None] = mapped_column(Text)
+    hashtags: Mapped[StrList]
+    mentions: Mapped[StrList]
+    tagged_users: Mapped[StrList]
+    location_id: Mapped[int | None] = mapped_column(BigInteger)
+    location_name: Mapped[str | None] = mapped_column(Text)
+    location_lat: Mapped[float | None]
+    location_lng: Mapped[float | None]
+    likes: Mapped[Count]
+    comments: Mapped[Count]
+    video_views: Mapped[Count]
+    video_plays: Mapped[Count]
+    video_duration: Mapped[float | None]
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    accessibility_caption: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    first_seen_at: Mapped[When] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[When] = mapped_column(default=utcnow)
+    deleted_at: Mapped[MaybeWhen]
+
+    profile: Mapped[Profile] = relationship(back_populates="posts")
+    media: Mapped[list[MediaItem]] = relationship(
+        back_populates="post", order_by="MediaItem.position", cascade="all, delete-orphan"
+    )
+    caption_history: Mapped[list[CaptionVersion]] = relationship(
+        order_by="CaptionVersion.replaced_at", cascade="all, delete-orphan"
+    )
+
+
+class CaptionVersion(Base):
+    """An earlier caption of a post, kept when a sync saw the caption change."""
+
+    __tablename__ = "caption_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    caption: Mapped[str | None] = mapped_column(Text)
+    replaced_at: Mapped[When]
+
+
+class MediaItem(Base):
+    """One image or video of a post (each carousel child), with its files under the media root."""
+
+    __tablename__ = "media_items"
+    __table_args__ = (UniqueConstraint("post_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    is_video: Mapped[bool] = mapped_column(default=False)
+    image_url: Mapped[str | None] = mapped_column(Text)
+    video_url: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    accessibility_caption: Mapped[str | None] = mapped_column(Text)
+    file: Mapped[str | None] = mapped_column(Text)  # image (or video thumbnail), relative to the media root
+    thumb: Mapped[str | None] = mapped_column(Text)  # about 320 px JPEG for galleries
+    video_file: Mapped[str | None] = mapped_column(Text)
+
+    post: Mapped[Post] = relationship(back_populates="media")
+
+
+class PostMetrics(Base):
+    """A post's counts as seen at one sync, for growth curves."""
+
+    __tablename__ = "post_metrics"
+    __table_args__ = (UniqueConstraint("post_id", "sync_run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    sync_run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id", ondelete="SET NULL"))
+    taken_at: Mapped[When]
+    likes: Mapped[Count]
+    comments: Mapped[Count]
+    views: Mapped[Count]
+
+
+class SyncRun(Base):
+    """One sync of one account: when, how it ended, and what it cost."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30), index=True)
+    profile_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    started_at: Mapped[When] = mapped_column(default=utcnow)
+    finished_at: Mapped[MaybeWhen]
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|failed|interrupted
+    error: Mapped[str | None] = mapped_column(Text)  # the short message shown to the user
+    error_code: Mapped[int | None]
+    api_requests: Mapped[int] = mapped_column(default=0)
+    posts_new: Mapped[int] = mapped_column(default=0)
+    posts_updated: Mapped[int] = mapped_column(default=0)
+    media_downloaded: Mapped[int] = mapped_column(default=0)
+    source: Mapped[str] = mapped_column(String(16), default="instagram")  # instagram | archive | demo
+
+
+class SyncLock(Base):
+    """Who is syncing an account right now; a row left by a dead process is taken over."""
+
+    __tablename__ = "sync_locks"
+
+    username: Mapped[str] = mapped_column(String(30), primary_key=True)
+    owner: Mapped[str] = mapped_column(Text)  # host:pid:token
+    acquired_at: Mapped[When]
+    heartbeat_at: Mapped[When]

@@ -1,0 +1,86 @@
+"""The archive as the command line and the dashboard use it: one database and media root, and
+syncs started through it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from i18n import t
+from scraper import db, fetch, store
+from scraper.config import Settings
+from scraper.models import Profile
+from scraper.session import choose_session
+from scraper.sync import AccountSync, LoaderFactory, ProgressCallback, SyncOptions, SyncResult
+
+
+class Archive:
+    """A database and media root, with the operations on them."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or db.open_engine(settings.db_url)
+        self._sessions = db.session_factory(self.engine)
+
+    @contextmanager
+    def sessions(self) -> Iterator[Session]:
+        """A session, closed afterwards."""
+        with self._sessions() as session:
+            yield session
+
+    @property
+    def sessionmaker(self) -> db.sessionmaker[Session]:
+        return self._sessions
+
+    def choose_session(self, user: str | None) -> tuple[str, Path] | None:
+        """The saved login to sync with (see ``scraper.session.choose_session``)."""
+        return choose_session(self.settings, user)
+
+    def sync(
+        self,
+        username: str,
+        options: SyncOptions = SyncOptions(),
+        *,
+        session: tuple[str, Path] | None = None,
+        on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        loader_factory: LoaderFactory = fetch.make_loader,
+        is_demo: bool = False,
+    ) -> SyncResult:
+        """Sync one account; Instagram's failures come back in ``result.error``."""
+        job = AccountSync(
+            self._sessions,
+            self.settings,
+            username,
+            options,
+            loader_factory=loader_factory,
+            session_user=session[0] if session else None,
+            session_file=session[1] if session else None,
+            on_progress=on_progress,
+            cancel=cancel,
+            is_demo=is_demo,
+        )
+        return job.run()
+
+    def account_lines(self, lang: str) -> list[str]:
+        """The stored accounts with post counts, last sync and its status, as tab-separated lines."""
+        with self.sessions() as session:
+            profiles = list(session.scalars(select(Profile).order_by(Profile.username)))
+            if not profiles:
+                return [t("cli.accounts.empty", lang)]
+            counts = store.post_counts(session)
+            runs = store.last_runs(session)
+        lines = [t("cli.accounts.header", lang)]
+        for profile in profiles:
+            run = runs.get(profile.username)
+            when = profile.last_synced_at or (run.finished_at if run else None)
+            shown = f"{when.astimezone():%Y-%m-%d %H:%M}" if when else t("cli.accounts.never", lang)
+            status = run.status if run else "-"
+            demo = " (demo)" if profile.is_demo else ""
+            lines.append(f"{profile.username}{demo}\t{counts.get(profile.id, 0)}\t{shown}\t{status}")
+        return lines

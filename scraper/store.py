@@ -1,0 +1,320 @@
+"""Saving records to the archive: idempotent upserts of profiles and posts, snapshots of counts,
+caption history, deletions, sync runs and per-account locks.
+
+Functions take an open ``Session`` and leave committing to the caller, so a page of posts and the
+sync's resume point are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+from urllib.parse import urlparse
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from scraper.errors import SyncBusy
+from scraper.models import (
+    CaptionVersion,
+    MediaItem,
+    Post,
+    PostMetrics,
+    Profile,
+    ProfileSnapshot,
+    SyncLock,
+    SyncRun,
+    utcnow,
+)
+from scraper.records import PostRecord, ProfileRecord
+
+# A lock whose holder has not shown a sign of life for this long is considered abandoned.
+LOCK_STALE_AFTER = timedelta(minutes=10)
+
+
+def picture_key(url: str | None) -> str | None:
+    """The part of a profile-picture URL that changes when the picture does (its file name)."""
+    if not url:
+        return None
+    return PurePosixPath(urlparse(url).path).name or None
+
+
+def upsert_profile(
+    session: Session, rec: ProfileRecord, *, run_id: int | None = None, is_demo: bool = False
+) -> Profile:
+    """Insert or update the profile of ``rec`` (by user id) and snapshot its counts for ``run_id``."""
+    now = utcnow()
+    profile = session.get(Profile, rec.user_id)
+    if profile is None:
+        profile = Profile(id=rec.user_id, username=rec.username, first_seen_at=now)
+        session.add(profile)
+    profile.username = rec.username
+    profile.full_name = rec.full_name
+    profile.biography = rec.biography
+    profile.external_url = rec.external_url
+    profile.is_private = rec.is_private
+    profile.is_verified = rec.is_verified
+    profile.is_business = rec.is_business
+    profile.category = rec.category
+    profile.followers = rec.followers
+    profile.followees = rec.followees
+    profile.post_count = rec.post_count
+    profile.profile_pic_url = rec.profile_pic_url
+    profile.is_demo = profile.is_demo or is_demo
+    profile.updated_at = now
+    session.flush()
+    exists = run_id is not None and session.scalar(
+        select(ProfileSnapshot.id).where(
+            ProfileSnapshot.profile_id == rec.user_id, ProfileSnapshot.sync_run_id == run_id
+        )
+    )
+    if not exists:
+        session.add(
+            ProfileSnapshot(
+                profile_id=rec.user_id,
+                sync_run_id=run_id,
+                taken_at=now,
+                followers=rec.followers,
+                followees=rec.followees,
+                post_count=rec.post_count,
+            )
+        )
+    return profile
+
+
+@dataclass
+class SaveResult:
+    """What saving a batch of posts changed."""
+
+    new: list[Post] = field(default_factory=list)
+    updated: list[Post] = field(default_factory=list)
+
+
+def save_posts(
+    session: Session, profile_id: int, records: Sequence[PostRecord], *, run_id: int | None = None
+) -> SaveResult:
+    """Insert or update posts by shortcode, with their media items, caption history and a metrics
+    snapshot for ``run_id``. Saving the same records twice changes nothing more."""
+    result = SaveResult()
+    if not records:
+        return result
+    now = utcnow()
+    existing = {
+        p.shortcode: p
+        for p in session.scalars(
+            select(Post)
+            .where(Post.shortcode.in_([r.shortcode for r in records]))
+            .options(selectinload(Post.media))
+        )
+    }
+    for rec in records:
+        post = existing.get(rec.shortcode)
+        if post is None:
+            post = Post(shortcode=rec.shortcode, profile_id=profile_id, first_seen_at=now)
+            session.add(post)
+            existing[rec.shortcode] = post
+            result.new.append(post)
+        else:
+            if post.caption != rec.caption:
+                session.add(CaptionVersion(post_id=post.id, caption=post.caption, replaced_at=now))
+            result.updated.append(post)
+        _apply(post, rec, profile_id, now)
+        _merge_media(post, rec)
+    session.flush()
+    seen = set(
+        session.scalars(
+            select(PostMetrics.post_id).where(
+                PostMetrics.sync_run_id == run_id, PostMetrics.post_id.in_([p.id for p in existing.values()])
+            )
+        )
+    )
+    for rec in records:
+        post = existing[rec.shortcode]
+        if run_id is None or post.id not in seen:
+            seen.add(post.id)
+            session.add(
+                PostMetrics(
+                    post_id=post.id,
+                    sync_run_id=run_id,
+                    taken_at=now,
+                    likes=rec.likes,
+                    comments=rec.comments,
+                    views=rec.video_views if rec.video_views is not None else rec.video_plays,
+                )
+            )
+    return result
+
+
+def _apply(post: Post, rec: PostRecord, profile_id: int, now: datetime) -> None:
+    post.media_id = rec.media_id
+    post.profile_id = profile_id
+    post.taken_at = rec.taken_at
+    post.type = rec.type
+    post.caption = rec.caption
+    post.hashtags = list(rec.hashtags)
+    post.mentions = list(rec.mentions)
+    post.tagged_users = list(rec.tagged_users)
+    if rec.location_id is not None or rec.location_name is not None:
+        post.location_id = rec.location_id
+        post.location_name = rec.location_name
+        post.location_lat = rec.location_lat
+        post.location_lng = rec.location_lng
+    post.likes = rec.likes
+    post.comments = rec.comments
+    post.video_views = rec.video_views
+    post.video_plays = rec.video_plays
+    post.video_duration = rec.video_duration
+    post.is_pinned = rec.is_pinned
+    post.accessibility_caption = rec.accessibility_caption
+    post.width = rec.width
+    post.height = rec.height
+    post.last_seen_at = now
+    post.deleted_at = None
+
+
+def _merge_media(post: Post, rec: PostRecord) -> None:
+    """Match media items by position; keep downloaded files, refresh the (expiring) CDN URLs."""
+    by_position = {m.position: m for m in post.media}
+    for media in rec.media:
+        item = by_position.get(media.position)
+        if item is None:
+            item = MediaItem(position=media.position)
+            post.media.append(item)
+        item.is_video = media.is_video
+        item.image_url = media.image_url
+        item.video_url = media.video_url
+        item.width = media.width
+        item.height = media.height
+        item.accessibility_caption = media.accessibility_caption
+    wanted = {m.position for m in rec.media}
+    for item in list(post.media):
+        if item.position not in wanted:
+            post.media.remove(item)
+
+
+@dataclass(frozen=True)
+class KnownPost:
+    """What the sync needs to know of a stored post to decide where to stop."""
+
+    taken_at: datetime
+    is_pinned: bool
+
+
+def known_posts(session: Session, profile_id: int) -> dict[str, KnownPost]:
+    """Every stored post of the profile by shortcode."""
+    rows = session.execute(
+        select(Post.shortcode, Post.taken_at, Post.is_pinned).where(Post.profile_id == profile_id)
+    )
+    return {code: KnownPost(taken_at, pinned) for code, taken_at, pinned in rows}
+
+
+def mark_deleted(session: Session, profile_id: int, seen: Iterable[str]) -> int:
+    """Set ``deleted_at`` on the profile's stored posts not in ``seen`` (after a full walk)."""
+    seen_set = set(seen)
+    now = utcnow()
+    gone = [
+        post_id
+        for post_id, code in session.execute(
+            select(Post.id, Post.shortcode).where(Post.profile_id == profile_id, Post.deleted_at.is_(None))
+        )
+        if code not in seen_set
+    ]
+    if gone:
+        session.execute(update(Post).where(Post.id.in_(gone)).values(deleted_at=now))
+    return len(gone)
+
+
+def media_missing_files(session: Session, profile_id: int, *, videos: bool = False) -> list[MediaItem]:
+    """Media items of the profile whose image (or, with ``videos``, video) is not downloaded yet."""
+    query = (
+        select(MediaItem)
+        .join(Post)
+        .where(Post.profile_id == profile_id, Post.deleted_at.is_(None))
+        .options(selectinload(MediaItem.post))
+        .order_by(Post.taken_at.desc(), MediaItem.position)
+    )
+    missing = MediaItem.file.is_(None)
+    if videos:
+        missing = missing | (MediaItem.is_video & MediaItem.video_file.is_(None))
+    return list(session.scalars(query.where(missing)))
+
+
+def profile_by_username(session: Session, username: str) -> Profile | None:
+    """The stored profile now or last known under ``username``."""
+    return session.scalars(
+        select(Profile).where(Profile.username == username).order_by(Profile.updated_at.desc())
+    ).first()
+
+
+def post_counts(session: Session) -> dict[int, int]:
+    """Number of stored (not deleted) posts by profile id."""
+    rows = session.execute(
+        select(Post.profile_id, func.count()).where(Post.deleted_at.is_(None)).group_by(Post.profile_id)
+    )
+    return {profile_id: count for profile_id, count in rows}
+
+
+def last_runs(session: Session) -> dict[str, SyncRun]:
+    """The latest sync run of each user name."""
+    latest = select(SyncRun.username, func.max(SyncRun.id).label("id")).group_by(SyncRun.username).subquery()
+    runs = session.scalars(select(SyncRun).join(latest, SyncRun.id == latest.c.id))
+    return {run.username: run for run in runs}
+
+
+# Locks: one sync per account at a time, across threads, processes and machines sharing the database.
+
+
+def lock_owner() -> str:
+    """An owner string naming this host and process, unique per acquisition."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _holder_alive(owner: str, heartbeat_at: datetime) -> bool:
+    host, pid, _ = [*owner.split(":"), "", "", ""][:3]
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        # Same process (another thread) or a live process: trust the heartbeat.
+    return utcnow() - heartbeat_at < LOCK_STALE_AFTER
+
+
+def acquire_lock(session: Session, username: str, owner: str) -> None:
+    """Take the sync lock of ``username`` or raise SyncBusy; a lock left by a dead process is taken over."""
+    now = utcnow()
+    held = session.get(SyncLock, username, populate_existing=True)
+    if held is not None:
+        if _holder_alive(held.owner, held.heartbeat_at):
+            session.rollback()
+            raise SyncBusy(user=username)
+        session.execute(delete(SyncLock).where(SyncLock.username == username, SyncLock.owner == held.owner))
+    session.add(SyncLock(username=username, owner=owner, acquired_at=now, heartbeat_at=now))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise SyncBusy(user=username) from None
+
+
+def heartbeat(session: Session, username: str, owner: str) -> None:
+    """Show that the lock's holder is alive."""
+    session.execute(
+        update(SyncLock)
+        .where(SyncLock.username == username, SyncLock.owner == owner)
+        .values(heartbeat_at=utcnow())
+    )
+
+
+def release_lock(session: Session, username: str, owner: str) -> None:
+    """Give the lock back (only if still ours)."""
+    session.execute(delete(SyncLock).where(SyncLock.username == username, SyncLock.owner == owner))
+    session.commit()
