@@ -153,4 +153,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Logged in as {user}; session saved to {path}.",
         "es": "Sesión iniciada como {user}; guardada en {path}.",
     },
+    # Dashboard.
+    "ui.title": {"en": "Instagram archive", "es": "Archivo de Instagram"},
+    "ui.accounts.heading": {"en": "Stored accounts", "es": "Cuentas guardadas"},
+    "ui.accounts.empty": {
+        "en": "No accounts stored yet. Sync one with: python -m scraper sync USERNAME",
+        "es": "Aún no hay cuentas. Sincroniza una con: python -m scraper sync USUARIO",
+    },
+    "ui.accounts.demo_note": {
+        "en": "Accounts marked (demo) are demo data made from replayed answers, not real Instagram accounts.",
+        "es": "Las cuentas marcadas (demo) son datos de demostración hechos con respuestas simuladas, no "
+        "cuentas reales de Instagram.",
+    },
+    "ui.col.account": {"en": "Account", "es": "Cuenta"},
+    "ui.col.name": {"en": "Name", "es": "Nombre"},
+    "ui.col.posts": {"en": "Posts stored", "es": "Publicaciones guardadas"},
+    "ui.col.followers": {"en": "Followers", "es": "Seguidores"},
+    "ui.col.last_sync": {"en": "Last sync", "es": "Última sincronización"},
+    "ui.col.status": {"en": "Status", "es": "Estado"},
+    "ui.demo": {"en": "(demo)", "es": "(demo)"},
+    "ui.language": {"en": "Language", "es": "Idioma"},
 }

@@ -203,7 +203,7 @@ def ensure_full(post: Post) -> None:
     if not is_complete(post):
         post._obtain_metadata()
         # As Post.from_shortcode does: the full metadata becomes the node that properties read.
-        post._node = post._full_metadata_dict
+        post._node = post._full_metadata
 
 
 def profile_record(profile: Profile) -> ProfileRecord:
@@ -303,7 +303,7 @@ def post_record(post: Post) -> PostRecord:
         _dig(e, "node", "user", "username") for e in _dig(raw, "edge_media_to_tagged_user", "edges") or []
     ]
     tagged += [_dig(t, "user", "username") for t in _dig(raw, "usertags", "in") or []]
-    location = raw.get("location") if isinstance(raw.get("location"), dict) else {}
+    location: dict[str, Any] = raw["location"] if isinstance(raw.get("location"), dict) else {}
     pinned = bool(raw.get("timeline_pinned_user_ids") or raw.get("pinned_for_users"))
     media = _media_items(raw, kind)
     is_video = kind == "video"

@@ -4,12 +4,9 @@ syncs started through it."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from i18n import t
 from scraper import db, fetch, store
@@ -25,17 +22,8 @@ class Archive:
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
         self.engine = engine or db.open_engine(settings.db_url)
-        self._sessions = db.session_factory(self.engine)
-
-    @contextmanager
-    def sessions(self) -> Iterator[Session]:
-        """A session, closed afterwards."""
-        with self._sessions() as session:
-            yield session
-
-    @property
-    def sessionmaker(self) -> db.sessionmaker[Session]:
-        return self._sessions
+        # ``with archive.sessions() as session:`` gives a session that is closed afterwards.
+        self.sessions = db.session_factory(self.engine)
 
     def choose_session(self, user: str | None) -> tuple[str, Path] | None:
         """The saved login to sync with (see ``scraper.session.choose_session``)."""
@@ -54,7 +42,7 @@ class Archive:
     ) -> SyncResult:
         """Sync one account; Instagram's failures come back in ``result.error``."""
         job = AccountSync(
-            self._sessions,
+            self.sessions,
             self.settings,
             username,
             options,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -239,7 +239,7 @@ def media_missing_files(session: Session, profile_id: int, *, videos: bool = Fal
         .options(selectinload(MediaItem.post))
         .order_by(Post.taken_at.desc(), MediaItem.position)
     )
-    missing = MediaItem.file.is_(None)
+    missing: ColumnElement[bool] = MediaItem.file.is_(None)
     if videos:
         missing = missing | (MediaItem.is_video & MediaItem.video_file.is_(None))
     return list(session.scalars(query.where(missing)))

@@ -65,7 +65,9 @@ class Syncer:
         self.archive = archive
         self.factory = functools.partial(fetch.make_loader, sleep=False, rate_sleep=waits)
 
-    def __call__(self, username: str, session: tuple[str, Path] | None = None, **options: object) -> SyncResult:
+    def __call__(
+        self, username: str, session: tuple[str, Path] | None = None, **options: object
+    ) -> SyncResult:
         return self.archive.sync(
             username,
             SyncOptions(**options),  # type: ignore[arg-type]

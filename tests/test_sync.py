@@ -145,7 +145,9 @@ def test_cancelled_sync_stops_and_the_next_run_finishes(
         if getattr(progress, "done", 0) >= 10:
             cancel.set()
 
-    result = archive.sync("ermua.kultura", on_progress=stop_after_ten, cancel=cancel, loader_factory=sync.factory)
+    result = archive.sync(
+        "ermua.kultura", on_progress=stop_after_ten, cancel=cancel, loader_factory=sync.factory
+    )
 
     assert result.status == "interrupted" and result.exit_code == 130
     assert stored_count(archive) == 10
@@ -221,7 +223,9 @@ def test_full_sync_marks_deleted_posts(replay: InstagramReplay, sync: Syncer, ar
     assert stored_count(archive) == 20  # kept, only marked
 
 
-def test_refresh_recent_keeps_the_earlier_caption(replay: InstagramReplay, sync: Syncer, archive: Archive) -> None:
+def test_refresh_recent_keeps_the_earlier_caption(
+    replay: InstagramReplay, sync: Syncer, archive: Archive
+) -> None:
     account = build_account("ermua.kultura", 20)
     replay.add_account(account)
     sync("ermua.kultura")

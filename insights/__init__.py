@@ -1,0 +1,1 @@
+"""Queries and chart builders over the archive: pandas and Altair, no Streamlit."""
