@@ -115,7 +115,7 @@ class ProgressLine:
         self._last = text
         if self.tty:
             self.out.write("\r\x1b[K" + text)
-        elif progress.wait_seconds or progress.done % 25 == 0:
+        elif progress.wait_seconds or (progress.phase == "posts" and progress.done and progress.done % 25 == 0):
             self.out.write(text + "\n")
         self.out.flush()
 

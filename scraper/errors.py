@@ -83,14 +83,23 @@ class Interrupted(ScraperError):
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and every one it was raised from or while handling, nearest first.
+
+    Both links count: instaloader raises the failure it was retrying ``from`` that failure while
+    handling the Ctrl-C that cut the retry short, so the KeyboardInterrupt is only a ``__context__``.
+    """
     seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is e for e in seen):
+            continue
         seen.append(current)
-        current = current.__cause__ or current.__context__
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
     return seen
 
 
+_NETWORK = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 _STATUS = re.compile(r"\b([45]\d\d) [A-Za-z]")
 
 
@@ -122,7 +131,8 @@ def classify(exc: BaseException, username: str) -> ScraperError:
         return RateLimited()
     if any(isinstance(e, ie.QueryReturnedForbiddenException) for e in chain) or re.search(r"\b403 ", text):
         return LoginNeeded("error.login_required", user=username)
-    if any(isinstance(e, (requests.ConnectionError, requests.Timeout)) for e in chain):
+    # A ChunkedEncodingError is a connection that broke in the middle of an answer.
+    if any(isinstance(e, _NETWORK) for e in chain):
         return NetworkError()
     status = _STATUS.search(text)
     if status and status.group(1).startswith("5"):

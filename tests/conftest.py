@@ -16,6 +16,10 @@ from scraper.replay import InstagramReplay
 from scraper.service import Archive
 from scraper.sync import SyncOptions, SyncResult
 
+# Real recorded Instagram answers beside the checkout (not part of the project): shapes are checked
+# against them when they are there.
+SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
 
 @pytest.fixture(autouse=True)
 def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,12 +34,13 @@ from scraper.models import (
     SyncLock,
     SyncRun,
 )
+from tests.conftest import SHARED_FIXTURES
 
 UID = 305701719
 USER = "lunar.cafe"
 CDN = "https://scontent.cdninstagram.test/v/t51.2885-15"
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
-REAL_FOLDER = Path("/work/shared/fixtures/instaloader-folder")
+REAL_FOLDER = SHARED_FIXTURES / "instaloader-folder"
 
 # Taken-at times of the posts in the folder built below.
 T_IMAGE = 1700000000  # 2023-11-14 22:13:20 UTC

@@ -26,8 +26,9 @@ from scraper.replay import (
     delete_post,
     media_item,
 )
+from tests.conftest import SHARED_FIXTURES
 
-RECORDED = Path("/work/shared/fixtures/instagram-web")
+RECORDED = SHARED_FIXTURES / "instagram-web"
 USERNAME = "lucia_viajes"
 
 

@@ -1,0 +1,77 @@
+"""Run a scraper command against replayed Instagram, in a process of its own.
+
+    python -m scraper.offline --account demo.town:300 [--new demo.town:5] [--calls calls.json] \\
+        -- sync demo.town --db sqlite:///x.db --media-dir media
+
+Accounts are built by ``scraper.replay.build_account`` (deterministic per name, size and seed), so
+two processes given the same ``--account`` see the same account: a test or benchmark can kill one
+halfway and let another finish. ``--calls`` writes every request the command made, as JSON, when it
+ends normally. Waits are off (SCRAPER_NO_WAIT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from scraper.replay import InstagramReplay, add_new_posts, build_account
+
+
+def _account_spec(value: str) -> tuple[str, int, int, int]:
+    name, posts, *rest = value.split(":")
+    seed, pinned = (int(rest[0]) if rest else 0), (int(rest[1]) if len(rest) > 1 else 0)
+    return name, int(posts), seed, pinned
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the replay options, then run ``python -m scraper`` with the rest of the arguments."""
+    parser = argparse.ArgumentParser(prog="python -m scraper.offline", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--account", action="append", default=[], type=_account_spec, metavar="NAME:POSTS[:SEED[:PINNED]]"
+    )
+    parser.add_argument(
+        "--new", action="append", default=[], metavar="NAME:N", help="publish N newer posts first"
+    )
+    parser.add_argument(
+        "--user", action="append", default=[], metavar="LOGIN:PASSWORD", help="a login the replay accepts"
+    )
+    parser.add_argument("--calls", metavar="FILE", help="write the requests made to FILE (JSON)")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the scraper command")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    os.environ["SCRAPER_NO_WAIT"] = "1"
+    accounts = {
+        name: build_account(name, posts, seed=seed, pinned=pinned)
+        for name, posts, seed, pinned in args.account
+    }
+    for spec in args.new:
+        name, count = spec.split(":")
+        add_new_posts(accounts[name], int(count))
+    users = dict(u.split(":", 1) for u in args.user)
+    from scraper.__main__ import main as scraper_main
+
+    with InstagramReplay(accounts.values(), users=users) as replay:
+        code = scraper_main(command)
+    if args.calls:
+        with open(args.calls, "w", encoding="utf-8") as out:
+            json.dump(
+                [
+                    {
+                        "kind": c.kind,
+                        "method": c.method,
+                        "url": c.url,
+                        "status": c.status,
+                        "variables": c.variables,
+                    }
+                    for c in replay.calls
+                ],
+                out,
+            )
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""A sync killed with SIGKILL halfway: the next run finishes it, asking only for what was not stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = 150
+
+
+def offline(tmp_path: Path, *command: str, calls: Path | None = None) -> list[str]:
+    """The command line of a scraper command run in its own process against the replay."""
+    args = [sys.executable, "-m", "scraper.offline", "--account", f"town:{POSTS}:5:1"]
+    if calls is not None:
+        args += ["--calls", str(calls)]
+    return [*args, "--", *command, "--db", str(tmp_path / "a.db"), "--media-dir", str(tmp_path / "media")]
+
+
+def stored(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    with sqlite3.connect(db, timeout=30) as conn:
+        try:
+            return [row[0] for row in conn.execute("SELECT shortcode FROM posts")]
+        except sqlite3.OperationalError:  # tables not created yet
+            return []
+
+
+def test_killed_sync_is_finished_by_the_next_run(tmp_path: Path) -> None:
+    env = {**os.environ, "LOG_DIR": str(tmp_path / "logs"), "PYTHONPATH": str(ROOT)}
+    db = tmp_path / "a.db"
+    victim = subprocess.Popen(offline(tmp_path, "sync", "town"), cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(stored(db)) < POSTS // 3:
+        assert victim.poll() is None, "the sync ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    at_kill = set(stored(db))
+    assert POSTS // 3 <= len(at_kill) < POSTS
+
+    calls = tmp_path / "calls.json"
+    rerun = subprocess.run(
+        offline(tmp_path, "sync", "town", calls=calls), cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert rerun.returncode == 0, rerun.stderr
+    codes = stored(db)
+    assert len(codes) == len(set(codes)) == POSTS
+    asked = Counter(c["variables"]["shortcode"] for c in json.loads(calls.read_text()) if c["kind"] == "post")
+    assert not set(asked) & at_kill, "the rerun asked again for posts stored before the kill"
+    assert set(asked) == set(codes) - at_kill and max(asked.values()) == 1
+    with sqlite3.connect(db) as conn:
+        files = [
+            row[0]
+            for row in conn.execute("SELECT file FROM media_items UNION ALL SELECT thumb FROM media_items")
+        ]
+        assert conn.execute("SELECT count(*) FROM media_items WHERE file IS NULL").fetchone() == (0,)
+    media = tmp_path / "media"
+    for file in files:
+        with Image.open(media / file) as image:
+            image.load()
+    assert not list(media.rglob("*.part"))
