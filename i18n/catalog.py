@@ -81,6 +81,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Instagram answered with an error ({status}). Try again later; what was fetched is kept.",
         "es": "Instagram respondió con un error ({status}). Inténtalo más tarde; lo descargado se conserva.",
     },
+    "error.cleanup_empty": {
+        "en": "The database stores no account, so every file under {media} would be deleted. Check --db "
+        "and --media-dir.",
+        "es": "La base de datos no guarda ninguna cuenta, así que se borrarían todos los archivos de {media}. "
+        "Revisa --db y --media-dir.",
+    },
     "error.busy": {
         "en": "“{user}” is already being synced by another process.",
         "es": "Otro proceso ya está sincronizando «{user}».",

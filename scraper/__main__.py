@@ -11,11 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import select
+
 from i18n import language_from_env, t
 from scraper import errors, store
 from scraper.config import Settings, load_settings, normalize_username, parse_date
 from scraper.errors import ScraperError
 from scraper.logs import setup_logging
+from scraper.models import Profile
 from scraper.service import Archive
 from scraper.sync import Progress, SyncOptions
 
@@ -85,10 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
 class ProgressLine:
     """Posts done of total and rate-limit waits, on one terminal line (or plain lines when piped)."""
 
-    def __init__(self, lang: str, out: TextIO = sys.stderr) -> None:
+    def __init__(self, lang: str, out: TextIO | None = None) -> None:
         self.lang = lang
-        self.out = out
-        self.tty = out.isatty()
+        self.out: TextIO = out or sys.stderr
+        self.tty = self.out.isatty()
         self._last = ""
 
     def __call__(self, progress: Progress) -> None:
@@ -115,7 +118,9 @@ class ProgressLine:
         self._last = text
         if self.tty:
             self.out.write("\r\x1b[K" + text)
-        elif progress.wait_seconds or (progress.phase == "posts" and progress.done and progress.done % 25 == 0):
+        elif progress.wait_seconds or (
+            progress.phase == "posts" and progress.done and progress.done % 25 == 0
+        ):
             self.out.write(text + "\n")
         self.out.flush()
 
@@ -217,6 +222,9 @@ def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
     archive = Archive(settings)
     with archive.sessions() as session:
+        if session.scalars(select(Profile.id).limit(1)).first() is None:
+            # A wrong --db would otherwise make every file look unused.
+            raise errors.BadInput("error.cleanup_empty", media=settings.media_dir)
         report = cleanup(session, settings.media_dir, dry_run=args.dry_run)
     for path in report.files:
         print(path)

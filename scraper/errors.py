@@ -23,7 +23,8 @@ NETWORK = 6
 BUSY = 7
 INTERRUPTED = 130
 
-LOG_HINT = "logs/scraper.log"
+# Where details are written; named in the message of unexpected errors (set by scraper.logs).
+log_file = "logs/scraper.log"
 
 
 class ScraperError(Exception):
@@ -34,7 +35,7 @@ class ScraperError(Exception):
 
     def __init__(self, key: str | None = None, /, **params: object) -> None:
         self.key = key or self.default_key
-        self.params: dict[str, object] = {"log": LOG_HINT, **params}
+        self.params: dict[str, object] = {"log": log_file, **params}
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:

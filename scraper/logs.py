@@ -7,6 +7,8 @@ import logging.handlers
 import re
 from pathlib import Path
 
+from scraper import errors
+
 MAX_BYTES = 5 * 1024 * 1024
 BACKUPS = 5
 _SECRET = re.compile(
@@ -29,6 +31,7 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     """Send the ``scraper`` loggers (and instaloader's messages) to a rotating file; returns its path."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "scraper.log"
+    errors.log_file = str(path)
     root = logging.getLogger("scraper")
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         handler = logging.handlers.RotatingFileHandler(

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scraper import fetch, store
 from scraper.config import Settings, normalize_username
-from scraper.errors import Interrupted, LoginNeeded, ScraperError, classify
+from scraper.errors import Interrupted, LoginNeeded, ScraperError, SyncBusy, classify
 from scraper.media import MediaDownloader, MediaJob, MediaResult
 from scraper.models import MediaItem, Profile, SyncRun, utcnow
 from scraper.records import PostRecord
@@ -139,8 +139,13 @@ class AccountSync:
         """Sync the account; failures end up in ``result.error`` and in the sync run's row."""
         started = time.monotonic()
         owner = store.lock_owner()
-        with self.sessions() as session:
-            store.acquire_lock(session, self.username, owner)
+        try:
+            with self.sessions() as session:
+                store.acquire_lock(session, self.username, owner)
+        except SyncBusy as busy:
+            log.info("sync of %s refused: another sync holds its lock", self.username)
+            self.result.status, self.result.error = "refused", busy
+            return self.result
         try:
             with self.sessions() as session:
                 run = SyncRun(username=self.username, source="demo" if self._is_demo else "instagram")
@@ -204,7 +209,11 @@ class AccountSync:
             session.commit()
         self.profile_id = record.user_id
         self.downloader = MediaDownloader(
-            self.settings.media_dir, self.ctx.get_raw, workers=self._media_workers
+            self.settings.media_dir,
+            self.ctx.get_raw,
+            workers=self._media_workers,
+            # Replayed CDN answers need no back-off between retries.
+            sleep=(lambda _seconds: None) if fetch.no_waiting() else time.sleep,
         )
         if self.options.media:
             self._profile_picture()

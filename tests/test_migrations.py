@@ -1,0 +1,149 @@
+"""The schema: Alembic migrations that agree with the models, upgrades in place that keep the data,
+and SQLite set up for a dashboard reading while a sync writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, select, text
+
+from scraper import db
+from scraper.models import Base, Post, Profile
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'instagram.db'}"
+
+
+@pytest.fixture
+def engines() -> Iterator[list[Engine]]:
+    """Engines a test opens, disposed of afterwards."""
+    opened: list[Engine] = []
+    yield opened
+    for engine in opened:
+        engine.dispose()
+
+
+def differences(engine: Engine) -> list[object]:
+    """What autogenerate would write into a new migration for this database."""
+    with engine.connect() as conn:
+        return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+
+
+def at_0001_with_rows(url: str) -> None:
+    """A database as version 0001 of the schema left it, with a profile and a post in it."""
+    engine = db.create(url)
+    db.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO profiles (id, username, full_name, biography, is_private, is_verified,"
+                " is_business, is_demo, history_complete, first_seen_at, updated_at, followers)"
+                " VALUES (42, 'ermua.kultura', 'Ermua Kultura', 'bio', 0, 0, 1, 0, 1,"
+                " '2024-01-01 10:00:00', '2024-01-02 10:00:00', 1234)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO posts (shortcode, media_id, profile_id, taken_at, type, caption, hashtags,"
+                " mentions, tagged_users, is_pinned, first_seen_at, last_seen_at, likes)"
+                " VALUES ('C0ld1234567', 99, 42, '2023-12-31 23:59:00', 'image', 'Urte berri on #ermua',"
+                " '[\"ermua\"]', '[]', '[]', 0, '2024-01-01 10:00:00', '2024-01-01 10:00:00', 77)"
+            )
+        )
+    engine.dispose()
+
+
+def test_the_migrations_form_one_line_of_history() -> None:
+    script = ScriptDirectory.from_config(db.alembic_config())
+
+    assert script.get_heads() == [db.head_revision()]
+    assert [r.revision for r in script.walk_revisions("base", "heads")][-1] == "0001"
+
+
+def test_an_empty_database_is_brought_to_head_matching_the_models(url: str, engines: list[Engine]) -> None:
+    engine = db.open_engine(url)
+    engines.append(engine)
+
+    assert db.current_revision(engine) == db.head_revision()
+    assert differences(engine) == []
+    assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_an_older_database_is_upgraded_in_place_keeping_its_rows(url: str, engines: list[Engine]) -> None:
+    at_0001_with_rows(url)
+
+    engine = db.open_engine(url)
+    engines.append(engine)
+
+    assert db.current_revision(engine) == db.head_revision()
+    assert differences(engine) == []
+    with db.session_factory(engine)() as session:
+        profile = session.scalars(select(Profile)).one()
+        assert (profile.id, profile.username, profile.followers, profile.history_complete) == (
+            42,
+            "ermua.kultura",
+            1234,
+            True,
+        )
+        post = session.scalars(select(Post)).one()
+        assert (post.shortcode, post.profile_id, post.caption, post.likes) == (
+            "C0ld1234567",
+            42,
+            "Urte berri on #ermua",
+            77,
+        )
+        assert post.hashtags == ["ermua"]
+        assert post.taken_at == datetime(2023, 12, 31, 23, 59, tzinfo=UTC)
+
+
+def test_opening_a_database_at_head_again_changes_nothing(
+    url: str, engines: list[Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engines.append(db.open_engine(url))
+
+    def no_upgrade(engine: Engine, revision: str = "head") -> None:
+        raise AssertionError("upgraded a database already at head")
+
+    monkeypatch.setattr(db, "upgrade", no_upgrade)
+
+    engine = db.open_engine(url)
+    engines.append(engine)
+
+    with engine.connect() as conn:
+        assert list(conn.execute(text("SELECT version_num FROM alembic_version"))) == [(db.head_revision(),)]
+
+
+def test_every_migration_can_be_undone_and_redone(url: str, engines: list[Engine]) -> None:
+    engine = db.open_engine(url)
+    engines.append(engine)
+
+    command.downgrade(db.alembic_config(engine), "base")
+    assert db.current_revision(engine) is None
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    assert differences(engine) == []
+
+
+@pytest.mark.parametrize(
+    ("pragma", "value"),
+    [("journal_mode", "wal"), ("busy_timeout", db.BUSY_TIMEOUT_MS), ("foreign_keys", 1)],
+)
+def test_sqlite_is_set_up_for_a_reader_beside_a_writer(
+    pragma: str, value: object, url: str, engines: list[Engine]
+) -> None:
+    engine = db.open_engine(url)
+    engines.append(engine)
+
+    with engine.connect() as conn:
+        assert conn.execute(text(f"PRAGMA {pragma}")).scalar() == value
