@@ -358,6 +358,76 @@ def test_login_with_a_wrong_password(
     assert not session_path(settings, "researcher").exists()
 
 
+@pytest.mark.parametrize(
+    ("code_given", "exit_code", "message"),
+    [
+        ("123456", 0, "Logged in as dos"),
+        ("000000", 4, "The two-factor code was not accepted."),
+    ],
+)
+def test_login_with_two_factor_code(
+    cli_env: None,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    code_given: str,
+    exit_code: int,
+    message: str,
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "clave")
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or code_given)
+
+    with InstagramReplay(users={"dos": "clave"}, two_factor={"dos": "123456"}):
+        code = main(["login", "dos", "--db", settings.db_url, "--media-dir", str(settings.media_dir)])
+
+    out, err = capsys.readouterr()
+    assert code == exit_code and message in out + err
+    assert asked == ["Two-factor code: "]
+    assert session_path(settings, "dos").exists() == (exit_code == 0)
+
+
+def test_rate_limit_waits_are_shown_and_the_sync_goes_on(
+    cli: Callable[..., Run], replay: InstagramReplay, settings: Settings
+) -> None:
+    replay.add_account(build_account("ermua.kultura", 8))
+    replay.fail("post", status=429, after=2, times=1)
+
+    run = cli("sync", "ermua.kultura")
+
+    assert run.code == 0
+    assert re.search(
+        r"ermua\.kultura: Instagram's rate limit, waiting \d+ s \(until \d\d:\d\d:\d\d\)", run.err
+    )
+    assert "8 new" in run.out
+
+
+def test_demo_accounts_come_from_the_replayed_sync(settings: Settings) -> None:
+    from scraper.demo import DEMO_ACCOUNTS, seed_demo
+
+    lines = seed_demo(settings)
+
+    assert len(lines) == len(DEMO_ACCOUNTS)
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        from scraper.models import Profile, ProfileSnapshot, SyncRun
+
+        profiles = list(session.scalars(select(Profile)))
+        assert sorted(p.username for p in profiles) == sorted(a[0] for a in DEMO_ACCOUNTS)
+        assert all(p.is_demo and p.history_complete and p.profile_pic_file for p in profiles)
+        assert len(list(session.scalars(select(ProfileSnapshot)))) == 2 * len(DEMO_ACCOUNTS)
+        assert {r.source for r in session.scalars(select(SyncRun))} == {"demo"}
+        counts = store.post_counts(session)
+        assert all(
+            counts[p.id] == posts + 4
+            for p, (_, posts, _, _) in zip(
+                sorted(profiles, key=lambda p: p.username), sorted(DEMO_ACCOUNTS), strict=True
+            )
+        )
+    assert seed_demo(settings) == []  # only into an empty archive
+    archive.engine.dispose()
+
+
 # import-archive
 
 
