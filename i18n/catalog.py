@@ -150,6 +150,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Skipped {path}: {reason}",
         "es": "Omitido {path}: {reason}",
     },
+    "cli.demo.done": {
+        "en": "{user}: {posts} posts stored (demo data)",
+        "es": "{user}: {posts} publicaciones guardadas (datos de demostración)",
+    },
     "cli.login.password": {
         "en": "Instagram password for {user}: ",
         "es": "Contraseña de Instagram de {user}: ",

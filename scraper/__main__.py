@@ -247,7 +247,7 @@ def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     from scraper.demo import seed_demo
 
-    for line in seed_demo(settings):
+    for line in seed_demo(settings, lang=lang):
         print(line)
     return errors.OK
 

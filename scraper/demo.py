@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from i18n import t
 from scraper import fetch
 from scraper.config import Settings
 from scraper.models import Profile
@@ -26,7 +27,7 @@ DEMO_ACCOUNTS = [
 DEMO_START = datetime(2026, 10, 1, 18, 0, tzinfo=UTC)
 
 
-def seed_demo(settings: Settings, *, only_if_empty: bool = True) -> list[str]:
+def seed_demo(settings: Settings, *, only_if_empty: bool = True, lang: str = "en") -> list[str]:
     """Store the demo accounts (two syncs each, so growth charts have points); returns report lines."""
     archive = Archive(settings)
     with archive.sessions() as session:
@@ -50,6 +51,6 @@ def seed_demo(settings: Settings, *, only_if_empty: bool = True) -> list[str]:
             for result in (first, second):
                 if result.error is not None:
                     raise result.error
-            lines.append(f"{account.username}: {first.new + second.new} posts (demo)")
+            lines.append(t("cli.demo.done", lang, user=account.username, posts=first.new + second.new))
     archive.engine.dispose()
     return lines

@@ -69,6 +69,6 @@ class Archive:
             when = profile.last_synced_at or (run.finished_at if run else None)
             shown = f"{when.astimezone():%Y-%m-%d %H:%M}" if when else t("cli.accounts.never", lang)
             status = run.status if run else "-"
-            demo = " (demo)" if profile.is_demo else ""
+            demo = " " + t("ui.demo", lang) if profile.is_demo else ""
             lines.append(f"{profile.username}{demo}\t{counts.get(profile.id, 0)}\t{shown}\t{status}")
         return lines

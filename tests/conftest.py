@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,20 @@ SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     """instaloader's pauses and rate-limit waits are recorded, never slept, in tests."""
     monkeypatch.setenv("SCRAPER_NO_WAIT", "1")
+
+
+@pytest.fixture
+def _restore_logging() -> Iterator[None]:
+    """Puts the ``scraper`` logger back as it was after a test that set up the log file."""
+    logger = logging.getLogger("scraper")
+    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    yield
+    for handler in logger.handlers:
+        if handler not in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+    logger.setLevel(level)
+    logger.propagate = propagate
 
 
 @pytest.fixture

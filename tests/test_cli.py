@@ -7,10 +7,9 @@ import argparse
 import csv
 import io
 import json
-import logging
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,17 +43,8 @@ class Run:
 
 
 @pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
+def _main_restores_logging(_restore_logging: None) -> None:
     """main() sets up the log file under LOG_DIR; each test gets the logger back as it was."""
-    logger = logging.getLogger("scraper")
-    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
-    yield
-    for handler in logger.handlers:
-        if handler not in handlers:
-            logger.removeHandler(handler)
-            handler.close()
-    logger.setLevel(level)
-    logger.propagate = propagate
 
 
 @pytest.fixture

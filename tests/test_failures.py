@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -38,18 +37,9 @@ CHECKPOINT = json.dumps({"message": "checkpoint_required", "status": "fail"})
 
 
 @pytest.fixture
-def log_file(settings: Settings) -> Iterator[Path]:
+def log_file(settings: Settings, _restore_logging: None) -> Path:
     """The log file, set up as the command line does; the logger is put back afterwards."""
-    logger = logging.getLogger("scraper")
-    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
-    path = setup_logging(settings.log_dir)
-    yield path
-    for handler in logger.handlers:
-        if handler not in handlers:
-            logger.removeHandler(handler)
-            handler.close()
-    logger.setLevel(level)
-    logger.propagate = propagate
+    return setup_logging(settings.log_dir)
 
 
 @dataclass
