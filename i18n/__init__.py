@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import os
 
-from i18n.catalog import MESSAGES
+from i18n import catalog, charts
+
+# One catalog, kept in two files: the UI and command line, and the charts.
+MESSAGES: dict[str, dict[str, str]] = {**catalog.MESSAGES, **charts.MESSAGES}
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
+# Languages of Spain without a catalog of their own read Spanish: our first users are in the Basque Country.
+NEAREST = {"eu": "es", "ca": "es", "gl": "es"}
 
 
 def normalize_language(value: str | None) -> str:
     """The supported language closest to a locale such as ``es-ES`` or ``es_ES.UTF-8``."""
     if value:
         code = value.replace("-", "_").split("_")[0].split(".")[0].lower()
+        code = NEAREST.get(code, code)
         if code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
