@@ -30,6 +30,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Several logins are saved ({users}); choose one with --session.",
         "es": "Hay varios inicios de sesión guardados ({users}); elige uno con --session.",
     },
+    "error.bad_session_file": {
+        "en": "That is not an instaloader session file.",
+        "es": "Eso no es un archivo de sesión de instaloader.",
+    },
     "error.not_found": {
         "en": "The account “{user}” does not exist on Instagram.",
         "es": "La cuenta «{user}» no existe en Instagram.",

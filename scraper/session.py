@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import instaloader
 
 from scraper import fetch
 from scraper.config import Settings, normalize_username
-from scraper.errors import BadInput, LoginNeeded, classify
+from scraper.errors import BadInput, LoginNeeded, ScraperError, classify
 
 log = logging.getLogger("scraper.session")
 PREFIX = "session-"
@@ -59,6 +62,34 @@ def write_session(path: Path, cookies: dict[str, str]) -> None:
     os.chmod(path, 0o600)
 
 
+class PendingTwoFactor:
+    """A login waiting for the two-factor code Instagram asked for."""
+
+    def __init__(self, loader: instaloader.Instaloader, user: str) -> None:
+        self.loader = loader
+        self.user = user
+
+    def finish(self, settings: Settings, code: str) -> Path:
+        """Send the code; save and return the session file."""
+        with _login_errors(self.user):
+            self.loader.two_factor_login(code.strip())
+        return _save(settings, self.loader, self.user)
+
+
+def begin_login(
+    settings: Settings, user: str, password: str, *, loader: instaloader.Instaloader | None = None
+) -> Path | PendingTwoFactor:
+    """Log in; returns the saved session file, or a PendingTwoFactor when Instagram wants a code."""
+    user = normalize_username(user)
+    loader = loader or fetch.make_loader()
+    with _login_errors(user):
+        try:
+            loader.login(user, password)
+        except instaloader.TwoFactorAuthRequiredException:
+            return PendingTwoFactor(loader, user)
+    return _save(settings, loader, user)
+
+
 def login(
     settings: Settings,
     user: str,
@@ -68,26 +99,62 @@ def login(
     loader: instaloader.Instaloader | None = None,
 ) -> Path:
     """Log in to Instagram and save the session; asks ``two_factor_code()`` when Instagram wants one."""
-    user = normalize_username(user)
-    loader = loader or fetch.make_loader()
+    outcome = begin_login(settings, user, password, loader=loader)
+    if isinstance(outcome, PendingTwoFactor):
+        return outcome.finish(settings, two_factor_code())
+    return outcome
+
+
+@contextmanager
+def _login_errors(user: str) -> Iterator[None]:
+    """Turn instaloader's login failures into LoginNeeded (never logging the password)."""
     try:
-        try:
-            loader.login(user, password)
-        except instaloader.TwoFactorAuthRequiredException:
-            loader.two_factor_login(two_factor_code())
+        yield
     except instaloader.BadCredentialsException as err:
         log.info("login of %s refused: %s", user, type(err).__name__)
         key = "error.two_factor_failed" if "2FA" in str(err) else "error.bad_credentials"
         raise LoginNeeded(key) from None
     except instaloader.LoginException as err:
         log.warning("login of %s failed: %s", user, err)
-        if "Checkpoint" in str(err) or "checkpoint" in str(err):
+        if "checkpoint" in str(err).lower():
             raise LoginNeeded("error.checkpoint") from None
         raise LoginNeeded("error.bad_credentials") from None
+    except ScraperError:
+        raise
     except Exception as err:
         log.error("login of %s failed", user, exc_info=True)
         raise classify(err, user) from None
+
+
+def _save(settings: Settings, loader: instaloader.Instaloader, user: str) -> Path:
     path = session_path(settings, user)
     write_session(path, loader.context.save_session())
     log.info("login of %s saved to %s", user, path)
+    return path
+
+
+class _CookiesOnly(pickle.Unpickler):
+    """Unpickles instaloader's session format (a dict of strings) and nothing else: an uploaded file
+    is untrusted, and unpickling arbitrary classes would run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a session file")
+
+
+def import_session(settings: Settings, user: str, data: bytes) -> Path:
+    """Save an uploaded instaloader session file for ``user`` after checking it holds session cookies."""
+    user = normalize_username(user)
+    try:
+        cookies = _CookiesOnly(io.BytesIO(data)).load()
+    except Exception:
+        raise BadInput("error.bad_session_file") from None
+    if (
+        not isinstance(cookies, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in cookies.items())
+        or not cookies.get("sessionid")
+    ):
+        raise BadInput("error.bad_session_file")
+    path = session_path(settings, user)
+    write_session(path, cookies)
+    log.info("session file of %s imported", user)
     return path
