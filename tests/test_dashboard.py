@@ -1,47 +1,191 @@
-"""The dashboard pages, run by Streamlit's AppTest against a seeded archive."""
+"""Every dashboard page, run by Streamlit's AppTest against an archive seeded by real syncs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from scraper.config import Settings
-from scraper.replay import InstagramReplay, build_account
+from scraper.replay import InstagramReplay, add_new_posts, build_account
 from tests.conftest import Syncer
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+HOSTILE = '<img src=x onerror="alert(1)"> [click](javascript:alert(2)) **bold**'
 
 
 @pytest.fixture
-def app_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def seeded(
+    settings: Settings, replay: InstagramReplay, sync: Syncer, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """Two accounts, each synced twice (so growth charts have points), one with hostile text."""
     monkeypatch.setenv("DATABASE_URL", settings.db_url)
     monkeypatch.setenv("MEDIA_DIR", str(settings.media_dir))
+    kultura = build_account("ermua.kultura", 40, seed=1, pinned=1)
+    kultura.full_name = HOSTILE
+    kultura.biography = HOSTILE
+    kultura.posts[0].caption = HOSTILE + " #ermua"
+    kirolak = build_account("ermua.kirolak", 20, seed=2)
+    for account in (kultura, kirolak):
+        replay.add_account(account)
+        sync(account.username)
+        add_new_posts(account, 2)
+        account.followers += 10
+        sync(account.username)
     return settings
 
 
-def test_accounts_page_lists_stored_accounts(
-    app_env: Settings, replay: InstagramReplay, sync: Syncer
-) -> None:
-    account = build_account("ermua.kultura", 12)
-    account.full_name = "<script>alert(1)</script> Kultura"
-    replay.add_account(account)
-    sync("ermua.kultura")
+def run_page(module: str) -> None:
+    """A test script: the sidebar and one page, as dashboard.py would show them."""
+    import importlib
 
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    from ui import sidebar
 
-    assert not at.exception
-    frame = at.dataframe[0].value
-    assert list(frame["username"]) == ["ermua.kultura"]
-    assert int(frame["posts"].iloc[0]) == 12
-    assert frame["full_name"].iloc[0] == "<script>alert(1)</script> Kultura"  # shown as text, unchanged
+    sidebar.render()
+    importlib.import_module(f"ui.{module}").page()
 
 
-def test_accounts_page_in_spanish_when_empty(app_env: Settings) -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["lang"] = "es"
+def app(module: str, *, account: str | None = "ermua.kultura", lang: str = "en", **params: str) -> AppTest:
+    at = AppTest.from_function(run_page, args=(module,), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["tz"] = "Europe/Madrid"
+    if account:
+        at.query_params["account"] = account
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Each test reads its own archive: drop what Streamlit cached for the previous one."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def texts(at: AppTest) -> list[str]:
+    return [e.value for e in at.text]
+
+
+def test_entry_page_shows_the_profile(seeded: Settings) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["account"] = "ermua.kultura"
     at.run()
 
     assert not at.exception
+    assert [m.label for m in at.metric][:2] == ["Followers", "Following"]
+
+
+def test_profile_page(seeded: Settings) -> None:
+    at = app("profile")
+
+    assert not at.exception
+    assert HOSTILE in texts(at)  # the name and biography, as plain text
+    assert not at.markdown or all(HOSTILE not in m.value for m in at.markdown)
+    stored = {m.label: m.value for m in at.metric}
+    assert stored["Posts stored"] == "42"
+    assert len(at.get("vega_lite_chart")) == 1  # follower growth
+
+
+def test_gallery_page_shows_a_page_of_thumbnails(seeded: Settings) -> None:
+    at = app("gallery")
+
+    assert not at.exception
+    images = at.image
+    assert len(images) == 24
+    assert "24 of 42 posts" in [c.value for c in at.caption] or "24 of 43 posts" in [
+        c.value for c in at.caption
+    ]
+
+
+def test_gallery_filters_by_type_and_text(seeded: Settings) -> None:
+    at = app("gallery")
+    at.multiselect[0].set_value(["video"]).run()
+    assert not at.exception
+    shown = next(c.value for c in at.caption if " of " in c.value and c.value.endswith("posts"))
+    videos = int(shown.split(" of ")[1].split()[0])
+    assert 0 < videos < 24
+
+    at.text_input[0].set_value("onerror").run()
+    assert not at.exception
+
+
+def test_post_detail_shows_caption_as_text(seeded: Settings) -> None:
+    from scraper.service import Archive
+
+    archive = Archive(seeded)
+    with archive.sessions() as session:
+        from sqlalchemy import select
+
+        from scraper.models import Post
+
+        shortcode = session.scalars(select(Post.shortcode).where(Post.caption.like("%onerror%"))).one()
+    archive.engine.dispose()
+
+    at = app("gallery", post=shortcode)
+
+    assert not at.exception
+    assert HOSTILE + " #ermua" in texts(at)
+    assert at.link_button[0].proto.url == f"https://www.instagram.com/p/{shortcode}/"
+
+
+def test_captions_page_searches(seeded: Settings) -> None:
+    at = app("captions")
+    assert not at.exception
+    at.text_input(key="caption_query").set_value("onerror").run()
+
+    assert not at.exception
+    assert "1 posts match" in [c.value for c in at.caption]
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+@pytest.mark.parametrize("module", ["frequency", "engagement"])
+def test_chart_pages_draw_their_charts(seeded: Settings, module: str) -> None:
+    at = app(module)
+
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) >= 3
+    assert at.download_button
+
+
+def test_compare_page_with_two_accounts(seeded: Settings) -> None:
+    at = AppTest.from_function(run_page, args=("compare",), default_timeout=60)
+    at.session_state["lang"] = "es"
+    at.query_params["account"] = ["ermua.kultura", "ermua.kirolak"]
+    at.run()
+
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 4
+    assert at.multiselect[0].value == ["ermua.kultura", "ermua.kirolak"]
+
+
+def test_accounts_page_lists_stored_accounts(seeded: Settings) -> None:
+    at = app("accounts")
+
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert sorted(frame["username"]) == ["ermua.kirolak", "ermua.kultura"]
+
+
+def test_empty_archive_in_spanish(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.db_url)
+    monkeypatch.setenv("MEDIA_DIR", str(settings.media_dir))
+
+    at = app("gallery", account=None, lang="es")
+
+    assert not at.exception
     assert "Aún no hay cuentas" in at.info[0].value
+
+
+def test_sidebar_refuses_a_bad_account_name(seeded: Settings) -> None:
+    at = app("profile")
+    at.sidebar.text_input[0].set_value("../../etc").run()
+    at.sidebar.button[0].click().run()
+
+    assert not at.exception
+    assert "is not a valid Instagram user name" in at.sidebar.error[0].value

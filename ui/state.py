@@ -1,22 +1,43 @@
-"""What every page shares: the archive (one engine per process) and the chosen language."""
+"""What every page shares: the archive and its sync runner (one per process), the language, the
+time zone and the accounts being looked at (kept in the URL, so a link reopens the same view)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from zoneinfo import ZoneInfo, available_timezones
+
 import streamlit as st
 
-from i18n import LANGUAGES, normalize_language
-from scraper.config import Settings, load_settings
+from i18n import LANGUAGES, normalize_language, t
+from scraper.config import Settings, load_settings, path_under
+from scraper.errors import BadInput
+from scraper.jobs import SyncRunner
 from scraper.service import Archive
+
+DEFAULT_TZ = "Europe/Madrid"
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 @st.cache_resource
-def _open(settings: Settings) -> Archive:
-    return Archive(settings)
+def _open(settings: Settings) -> tuple[Archive, SyncRunner]:
+    archive = Archive(settings)
+    return archive, SyncRunner(archive)
 
 
 def archive() -> Archive:
     """The archive named by DATABASE_URL / MEDIA_DIR (or the defaults), opened once per process."""
-    return _open(load_settings())
+    return _open(load_settings())[0]
+
+
+def runner() -> SyncRunner:
+    """The background sync runner of this process."""
+    return _open(load_settings())[1]
+
+
+def generation() -> int:
+    """Grows whenever a sync stored something: part of every cached query's key, so results are
+    read again after a sync writes."""
+    return runner().writes
 
 
 def language() -> str:
@@ -26,14 +47,43 @@ def language() -> str:
     return str(st.session_state.lang)
 
 
-def language_picker() -> None:
-    """The sidebar's language switch."""
-    current = language()
-    labels = {"en": "English", "es": "Español"}
+def timezone() -> str:
+    """The time zone dates are shown in: chosen in the sidebar, else the browser's."""
+    if "tz" not in st.session_state:
+        browser = st.context.timezone
+        st.session_state.tz = browser if browser in available_timezones() else DEFAULT_TZ
+    return str(st.session_state.tz)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(timezone())
+
+
+def accounts_in_url() -> list[str]:
+    """The accounts of the view, from ``?account=a&account=b``."""
+    return [a for a in st.query_params.get_all("account") if a]
+
+
+def set_accounts_in_url(usernames: list[str]) -> None:
+    st.query_params["account"] = usernames
+
+
+def media_file(relative: str | None) -> Path | None:
+    """The file under the media root, or None: never a path outside it, never a missing file."""
+    if not relative:
+        return None
+    try:
+        path = path_under(archive().settings.media_dir, relative)
+    except BadInput:
+        return None
+    return path if path.is_file() else None
+
+
+def sidebar_settings() -> None:
+    """Language and time zone pickers."""
+    lang = language()
     st.sidebar.selectbox(
-        "Language / Idioma",
-        LANGUAGES,
-        index=LANGUAGES.index(current),
-        format_func=labels.__getitem__,
-        key="lang",
+        t("ui.language", lang), LANGUAGES, format_func=LANGUAGE_NAMES.__getitem__, key="lang"
     )
+    timezone()
+    st.sidebar.selectbox(t("ui.timezone", lang), sorted(available_timezones()), key="tz")

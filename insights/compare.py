@@ -1,0 +1,136 @@
+"""Several accounts side by side on shared axes: posting frequency, engagement and the mix of post types.
+Follower growth is ``insights.engagement.follower_growth_chart``, which draws a line per account."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from i18n import t
+from insights.charts import PERCENT, TYPES, empty, title, type_name, type_names
+from insights.engagement import follower_growth_chart
+from insights.frequency import posts_per_period, posts_per_period_chart
+
+__all__ = [
+    "compare_engagement",
+    "compare_engagement_chart",
+    "compare_frequency",
+    "compare_frequency_chart",
+    "follower_growth_chart",
+    "type_mix",
+    "type_mix_chart",
+]
+ENGAGEMENT_COLUMNS = ["username", "posts", "followers", "engagement_rate", "mean_likes", "mean_comments"]
+MIX_COLUMNS = ["username", "type", "posts", "share"]
+
+
+def compare_frequency(frame: pd.DataFrame, period: str, tz: str) -> pd.DataFrame:
+    """Posts per account and period, as ``insights.frequency.posts_per_period``: username, period_start, posts."""
+    return posts_per_period(frame, period, tz)
+
+
+def compare_frequency_chart(df: pd.DataFrame, period: str, lang: str) -> alt.Chart:
+    """A line per account of its posts per period."""
+    return posts_per_period_chart(df, period, lang, lines=True)
+
+
+def compare_engagement(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per account: posts, current followers, engagement rate (mean of the posts' engagement), mean likes
+    and mean comments; ordered by username."""
+    if frame.empty:
+        dtypes = {"username": "str", "posts": "int64", "followers": "Int64"} | dict.fromkeys(
+            ENGAGEMENT_COLUMNS[3:], "float64"
+        )
+        return empty(ENGAGEMENT_COLUMNS, dtypes)
+    numbers = pd.DataFrame(
+        {
+            "username": frame["username"],
+            "followers": frame["followers"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+            "engagement": frame["engagement"].astype(float),
+            "likes": frame["likes"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+            "comments": frame["comments"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+        }
+    )
+    grouped = numbers.groupby("username")
+    result = pd.DataFrame(
+        {
+            "posts": grouped.size(),
+            "followers": grouped["followers"].max(),
+            "engagement_rate": grouped["engagement"].mean(),
+            "mean_likes": grouped["likes"].mean(),
+            "mean_comments": grouped["comments"].mean(),
+        }
+    ).reset_index()
+    result["followers"] = result["followers"].round().astype("Int64")
+    return result.astype({"username": "str", "posts": "int64"})[ENGAGEMENT_COLUMNS]
+
+
+def compare_engagement_chart(df: pd.DataFrame, lang: str, metric: str = "engagement_rate") -> alt.Chart:
+    """A bar per account of ``metric`` (engagement_rate, mean_likes or mean_comments)."""
+    metric_title = t(f"chart.metric.{metric}", lang)
+    number = PERCENT if metric == "engagement_rate" else ",.1f"
+    return (
+        alt.Chart(df[ENGAGEMENT_COLUMNS].astype({"followers": "Float64"}))
+        .mark_bar()
+        .encode(
+            y=alt.Y("username:N", title=t("chart.account", lang), sort="-x"),
+            x=alt.X(f"{metric}:Q", title=metric_title, axis=alt.Axis(format=number)),
+            color=alt.Color("username:N", title=t("chart.account", lang), legend=None),
+            tooltip=[
+                alt.Tooltip("username:N", title=t("chart.account", lang)),
+                alt.Tooltip("posts:Q", title=t("chart.posts", lang)),
+                alt.Tooltip("followers:Q", title=t("chart.followers", lang), format=",.0f"),
+                alt.Tooltip(
+                    "engagement_rate:Q", title=t("chart.metric.engagement_rate", lang), format=PERCENT
+                ),
+                alt.Tooltip("mean_likes:Q", title=t("chart.metric.mean_likes", lang), format=",.1f"),
+                alt.Tooltip("mean_comments:Q", title=t("chart.metric.mean_comments", lang), format=",.1f"),
+            ],
+        )
+        .properties(title=title("chart.compare_engagement.title", lang, metric=metric_title))
+    )
+
+
+def type_mix(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each account's posts and share of posts (0-1) of each type, all three types listed: username, type,
+    posts, share."""
+    if frame.empty:
+        return empty(MIX_COLUMNS, {"username": "str", "type": "str", "posts": "int64", "share": "float64"})
+    counts = frame.groupby(["username", "type"]).size()
+    kinds = list(TYPES) + sorted(set(frame["type"]) - set(TYPES))
+    grid = pd.MultiIndex.from_product([sorted(frame["username"].unique()), kinds], names=["username", "type"])
+    counts = counts.reindex(grid, fill_value=0)
+    totals = counts.groupby(level="username").transform("sum")
+    result = pd.DataFrame({"posts": counts, "share": counts / totals}).reset_index()
+    return result.astype({"username": "str", "type": "str", "posts": "int64", "share": "float64"})[
+        MIX_COLUMNS
+    ]
+
+
+def type_mix_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
+    """A bar per account split by post type, each bar adding up to 100%."""
+    names = [type_name(kind, lang) for kind in TYPES]
+    data = df.assign(
+        type_name=type_names(df["type"], lang),
+        order=[TYPES.index(k) if k in TYPES else len(TYPES) for k in df["type"]],
+    )
+    return (
+        alt.Chart(data[["username", "type_name", "order", "posts", "share"]])
+        .mark_bar()
+        .encode(
+            y=alt.Y("username:N", title=t("chart.account", lang)),
+            x=alt.X("share:Q", title=t("chart.share", lang), stack="zero", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "type_name:N", title=t("chart.type", lang), sort=names, scale=alt.Scale(domain=names)
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("username:N", title=t("chart.account", lang)),
+                alt.Tooltip("type_name:N", title=t("chart.type", lang)),
+                alt.Tooltip("posts:Q", title=t("chart.posts", lang)),
+                alt.Tooltip("share:Q", title=t("chart.share", lang), format=".1%"),
+            ],
+        )
+        .properties(title=title("chart.type_mix.title", lang))
+    )

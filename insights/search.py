@@ -1,0 +1,149 @@
+"""Caption search: the posts whose captions hold every word of a query, as a table.
+
+On SQLite with the FTS5 index of migration 0003 a search uses the index: case and accents do not
+matter ("dia" finds "Día"), words match whole words, the last word also as a prefix ("fiest" finds
+"fiestas"), and results come best match first. Elsewhere (PostgreSQL, or SQLite built without FTS5)
+each word is matched as a case-insensitive substring (``LIKE``), newest first; there accents count,
+and SQLite folds only ASCII case.
+
+A query is split on whitespace. Punctuation at either end of a word is dropped, so "#ermua" and
+"@ermua" look for the word "ermua" (finding "#ermua" and "Ermua" alike), and a word of only
+punctuation or emoji, which the index does not store, is ignored. Inside a word punctuation stays:
+"foo-bar" finds the two words one after the other. Stored posts are all searched, those since
+deleted from Instagram too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Boolean, ColumnElement, column, func, select, table, text
+from sqlalchemy.orm import Session
+
+from scraper.models import Post, Profile
+
+COLUMNS = ["post_id", "shortcode", "username", "taken_at", "caption", "likes", "comments", "type"]
+# More words than a search box needs; the cap keeps a pasted essay from becoming thousands of terms.
+MAX_WORDS = 64
+
+posts_fts = table("posts_fts", column("posts_fts"), column("rowid"), column("rank"))
+
+
+def search_words(query: str) -> list[str]:
+    """The words a search looks for, in order, without repeats; at most ``MAX_WORDS``."""
+    # NFC so a decomposed accent compares like the stored (composed) text under LIKE. Control
+    # characters become spaces: a NUL would end the FTS5 query early ("unterminated string").
+    # Lone surrogates (never typed, but possible in a str) would fail to encode to UTF-8.
+    cleaned = query.encode("utf-8", "replace").decode("utf-8")
+    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in cleaned)
+    cleaned = unicodedata.normalize("NFC", cleaned)
+    words: list[str] = []
+    for raw in cleaned.split():
+        word = _trim(raw)
+        if word:
+            words.append(word)
+    if len(words) > 1:
+        # A repeated word adds nothing (the words are ANDed); the last stays last for its prefix.
+        firsts: dict[str, str] = {}
+        for word in words[:-1]:
+            firsts.setdefault(word.casefold(), word)
+        words = [*firsts.values(), words[-1]]
+    return words[:MAX_WORDS]
+
+
+def _trim(word: str) -> str:
+    """``word`` without the non-alphanumeric characters at its ends ('#', '@', '!', emoji...)."""
+    start, end = 0, len(word)
+    while start < end and not word[start].isalnum():
+        start += 1
+    while end > start and not word[end - 1].isalnum():
+        end -= 1
+    return word[start:end]
+
+
+def fts_query(words: Sequence[str]) -> str:
+    """An FTS5 query matching all ``words``, the last also as a prefix; no word is read as syntax."""
+    # A double-quoted string is always plain text to FTS5 (NEAR, OR, ':', '-', '^' and '*' inside it
+    # are only characters); a '"' inside is written twice. Strings side by side are ANDed.
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    return " ".join(quoted) + "*" if quoted else ""
+
+
+def uses_fts(session: Session) -> bool:
+    """Whether searches on this database use the FTS5 caption index (else LIKE)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    found = session.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'posts_fts'"))
+    return found is not None
+
+
+def search_captions(
+    session: Session,
+    query: str,
+    *,
+    usernames: Sequence[str] | None = None,
+    limit: int = 200,
+    offset: int = 0,
+    fallback: bool = False,
+) -> pd.DataFrame:
+    """Posts whose caption holds every word of ``query``: best match then newest (LIKE: newest).
+
+    An empty query gives the newest posts. ``usernames`` keeps the accounts of those current names
+    (an empty list keeps none); ``fallback`` uses LIKE even where the index exists.
+    """
+    words = search_words(query)
+    stmt = select(
+        Post.id.label("post_id"),
+        Post.shortcode,
+        Profile.username,
+        Post.taken_at,
+        Post.caption,
+        Post.likes,
+        Post.comments,
+        Post.type,
+    ).join(Profile, Profile.id == Post.profile_id)
+    newest = (Post.taken_at.desc(), Post.id.desc())
+    if words and not fallback and uses_fts(session):
+        stmt = stmt.join(posts_fts, posts_fts.c.rowid == Post.id).where(_matches(words))
+        stmt = stmt.order_by(posts_fts.c.rank, *newest)
+    else:
+        stmt = stmt.where(*_likes(words)).order_by(*newest)
+    if usernames is not None:
+        stmt = stmt.where(Profile.username.in_(usernames))
+    rows = session.execute(stmt.limit(max(limit, 0)).offset(max(offset, 0))).all()
+    return _frame(rows)
+
+
+def count_matches(
+    session: Session, query: str, usernames: Sequence[str] | None = None, *, fallback: bool = False
+) -> int:
+    """How many posts ``search_captions`` finds for ``query`` over all pages."""
+    words = search_words(query)
+    stmt = select(func.count()).select_from(Post)
+    if words and not fallback and uses_fts(session):
+        stmt = stmt.join(posts_fts, posts_fts.c.rowid == Post.id).where(_matches(words))
+    else:
+        stmt = stmt.where(*_likes(words))
+    if usernames is not None:
+        stmt = stmt.join(Profile, Profile.id == Post.profile_id).where(Profile.username.in_(usernames))
+    return session.scalar(stmt) or 0
+
+
+def _matches(words: Sequence[str]) -> ColumnElement[bool]:
+    """The FTS5 index matching ``words`` (the query bound as a parameter, like all user text)."""
+    return posts_fts.c.posts_fts.op("MATCH", return_type=Boolean)(fts_query(words))
+
+
+def _likes(words: Sequence[str]) -> list[ColumnElement[bool]]:
+    """One case-insensitive substring test per word, with '%', '_' and '/' escaped (ESCAPE '/')."""
+    return [Post.caption.icontains(word, autoescape=True) for word in words]
+
+
+def _frame(rows: Sequence[Any]) -> pd.DataFrame:
+    """The search result table, with the same column types when it is empty."""
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)
+    frame["taken_at"] = pd.to_datetime(frame["taken_at"], utc=True)
+    return frame.astype({"post_id": "int64", "likes": "Int64", "comments": "Int64"})

@@ -1,0 +1,435 @@
+"""Caption search: the FTS5 index and its triggers, the LIKE fallback, hostile queries, 100,000 posts."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, delete, event, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from insights.search import COLUMNS, count_matches, fts_query, search_captions, search_words, uses_fts
+from scraper import db
+from scraper.models import Post, Profile
+
+START = datetime(2024, 5, 1, 12, tzinfo=UTC)
+PROFILES = {"ermua.kultura": 1, "eibar.udala": 2}
+# shortcode, account, day (a later day is newer), caption
+POSTS = [
+    ("P1", "ermua.kultura", 1, "Fiestas de Ermua el día 5 #ermua"),
+    ("P2", "ermua.kultura", 2, "Concierto en la plaza: MÚSICA para todos"),
+    ("P3", "eibar.udala", 3, "Gaur fiesta handia plazan"),
+    ("P4", "eibar.udala", 4, "Día de la música con @ermua.kultura"),
+    ("P5", "ermua.kultura", 5, None),
+    ("P6", "eibar.udala", 6, "Sarrera 100% doan, gratis_entrada"),
+    ("P7", "ermua.kultura", 7, 'Taller "Tinta y papel" (niños)'),
+]
+ALL = {code for code, *_ in POSTS}
+NEWEST_FIRST = [code for code, *_ in sorted(POSTS, key=lambda post: -post[2])]
+
+HOSTILE = [
+    "",
+    "   \t\n ",
+    "🎉",
+    "🎉 fiesta",
+    '"',
+    '"fiesta',
+    '""',
+    "*",
+    "fiesta*",
+    ")",
+    "(",
+    "NEAR(",
+    "NEAR(a b, 2)",
+    "a OR b",
+    "a AND NOT b",
+    "caption:fiesta",
+    "{caption}: fiesta",
+    "-fiesta",
+    "^fiesta",
+    "fiesta + plaza",
+    "%",
+    "_",
+    "/",
+    "\\",
+    "'; DROP TABLE posts; --",
+    "\x00",
+    "fi\x00esta",
+    "\ud800",
+    "a" * 10_000,
+    "fiesta " * 1_500,
+    " ".join(f"w{n}" for n in range(2_000)),
+    '"*)(NEAR^-:' * 1_000,
+]
+
+
+def add_posts(session: Session, posts: list[tuple[str, str, int, str | None]]) -> None:
+    """Store ``posts`` (shortcode, account, day, caption), creating the accounts they need."""
+    for username in sorted({username for _, username, _, _ in posts}):
+        if session.get(Profile, PROFILES[username]) is None:
+            session.add(Profile(id=PROFILES[username], username=username))
+    session.flush()
+    for shortcode, username, day, caption in posts:
+        session.add(
+            Post(
+                shortcode=shortcode,
+                media_id=day,
+                profile_id=PROFILES[username],
+                taken_at=START + timedelta(days=day),
+                type="image",
+                caption=caption,
+                likes=10 * day,
+                comments=day,
+            )
+        )
+    session.commit()
+
+
+def deny_fts5(dbapi_connection: Any, _record: Any) -> None:
+    """Makes a connection behave like an SQLite built without FTS5: creating an FTS5 table fails."""
+
+    def authorizer(action: int, arg1: str | None, arg2: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_CREATE_VTABLE and arg2 == "fts5":
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    dbapi_connection.set_authorizer(authorizer)
+
+
+def open_archive(folder: Path, kind: str) -> Engine:
+    """An empty archive: at head with the index, at head on a build without FTS5, or at 0002."""
+    url = f"sqlite:///{folder / 'a.db'}"
+    if kind == "index":
+        return db.open_engine(url)
+    engine = db.create(url)
+    if kind == "without FTS5":
+        event.listen(engine, "connect", deny_fts5)
+        db.upgrade(engine)
+    else:
+        db.upgrade(engine, "0002")
+    return engine
+
+
+@pytest.fixture(scope="module")
+def archives(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Engine]]:
+    """The same posts in an archive with the index, one on a build without FTS5 and one at 0002."""
+    engines = {}
+    for kind in ("index", "without FTS5", "at 0002"):
+        engine = open_archive(tmp_path_factory.mktemp(kind.replace(" ", "-")), kind)
+        with Session(engine) as session:
+            add_posts(session, POSTS)
+        engines[kind] = engine
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+@pytest.fixture
+def session(archives: dict[str, Engine]) -> Iterator[Session]:
+    with Session(archives["index"]) as session:
+        yield session
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Session]:
+    """A session on an archive of its own, holding POSTS, for tests that change posts."""
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    with Session(engine) as session:
+        add_posts(session, POSTS)
+        yield session
+    engine.dispose()
+
+
+def codes(frame: pd.DataFrame) -> list[str]:
+    return list(frame["shortcode"])
+
+
+def found(session: Session, query: str, **options: Any) -> set[str]:
+    """The shortcodes a search finds, checked against its count."""
+    result = set(codes(search_captions(session, query, **options)))
+    fallback = options.get("fallback", False)
+    assert count_matches(session, query, options.get("usernames"), fallback=fallback) == len(result)
+    return result
+
+
+def index_is_consistent(session: Session) -> None:
+    """FTS5's own check that the index holds exactly the captions now in ``posts``."""
+    session.execute(text("INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+def test_archives_get_the_index_where_sqlite_has_fts5(archives: dict[str, Engine]) -> None:
+    seen = {}
+    for kind, engine in archives.items():
+        with Session(engine) as session:
+            seen[kind] = uses_fts(session)
+    assert seen == {"index": True, "without FTS5": False, "at 0002": False}
+    assert db.current_revision(archives["without FTS5"]) == db.head_revision()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("dia", {"P1", "P4"}, id="accents ignored"),
+        pytest.param("DÍA", {"P1", "P4"}, id="accents typed"),
+        pytest.param("musica", {"P2", "P4"}, id="accented upper case stored"),
+        pytest.param("ERMUA", {"P1", "P4"}, id="case ignored"),
+        pytest.param("fiest", {"P1", "P3"}, id="last word as prefix"),
+        pytest.param("plaza", {"P2", "P3"}, id="a lone word is a prefix too"),
+        pytest.param("plaza con", {"P2"}, id="earlier words whole"),
+        pytest.param("fiesta plaz", {"P3"}, id="words ANDed"),
+        pytest.param("musica dia ermua", {"P4"}, id="three words ANDed"),
+        pytest.param("#ermua", {"P1", "P4"}, id="hashtag finds the word"),
+        pytest.param("@ermua.kultura", {"P4"}, id="mention"),
+        pytest.param("tinta y papel", {"P7"}, id="quoted words"),
+        pytest.param("gratis_entrada", {"P6"}, id="punctuation inside a word"),
+        pytest.param("100%", {"P6"}, id="trailing percent"),
+        pytest.param("xylophone", set(), id="no match"),
+        pytest.param("", ALL, id="empty: everything"),
+        pytest.param("🎉 !!", ALL, id="nothing searchable: everything"),
+    ],
+)
+def test_the_index_finds(session: Session, query: str, expected: set[str]) -> None:
+    assert found(session, query) == expected
+
+
+def test_the_best_match_comes_first_then_the_newest(fresh: Session) -> None:
+    add_posts(
+        fresh,
+        [
+            ("R1", "eibar.udala", 10, "txosna"),
+            ("R2", "eibar.udala", 11, "txosna txosna txosna eta beste gauza asko gaur gauean plazan"),
+            ("R3", "eibar.udala", 12, "txosna"),
+        ],
+    )
+
+    assert codes(search_captions(fresh, "txosna")) == ["R3", "R1", "R2"]
+    assert codes(search_captions(fresh, "txosna", fallback=True)) == ["R3", "R2", "R1"]
+
+
+def test_an_empty_query_gives_the_newest_posts(session: Session) -> None:
+    assert codes(search_captions(session, "")) == NEWEST_FIRST
+    assert codes(search_captions(session, "   ", limit=2)) == NEWEST_FIRST[:2]
+
+
+def test_the_table_has_the_promised_columns_and_types(session: Session) -> None:
+    frame = search_captions(session, "concierto")
+    empty = search_captions(session, "xylophone")
+
+    assert list(frame.columns) == list(empty.columns) == COLUMNS
+    assert frame.iloc[0].to_dict() == {
+        "post_id": session.scalar(select(Post.id).where(Post.shortcode == "P2")),
+        "shortcode": "P2",
+        "username": "ermua.kultura",
+        "taken_at": pd.Timestamp(START + timedelta(days=2)),
+        "caption": "Concierto en la plaza: MÚSICA para todos",
+        "likes": 20,
+        "comments": 2,
+        "type": "image",
+    }
+    for result in (frame, empty):
+        assert str(result["taken_at"].dtype).endswith(", UTC]")
+        assert result["post_id"].dtype == "int64"
+        assert result["likes"].dtype == "Int64"
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["index", "fallback"])
+def test_usernames_keep_those_accounts(session: Session, fallback: bool) -> None:
+    assert found(session, "plaza", usernames=["eibar.udala"], fallback=fallback) == {"P3"}
+    assert found(session, "plaza", usernames=["eibar.udala", "ermua.kultura"], fallback=fallback) == {
+        "P2",
+        "P3",
+    }
+    assert found(session, "", usernames=["ermua.kultura"], fallback=fallback) == {"P1", "P2", "P5", "P7"}
+    assert found(session, "", usernames=[], fallback=fallback) == set()
+    assert found(session, "plaza", usernames=["nobody"], fallback=fallback) == set()
+
+
+@pytest.mark.parametrize("query", ["", "e"])
+@pytest.mark.parametrize("fallback", [False, True], ids=["index", "fallback"])
+def test_pages_cover_the_results_once_and_the_count_covers_all_pages(
+    session: Session, query: str, fallback: bool
+) -> None:
+    whole = codes(search_captions(session, query, fallback=fallback))
+    pages = [
+        codes(search_captions(session, query, limit=2, offset=n, fallback=fallback)) for n in range(0, 8, 2)
+    ]
+
+    assert len(whole) == count_matches(session, query, fallback=fallback) >= 4
+    assert [code for page in pages for code in page] == whole
+    assert all(len(page) <= 2 for page in pages)
+    assert search_captions(session, query, offset=100, fallback=fallback).empty
+    assert search_captions(session, query, limit=0, fallback=fallback).empty
+
+
+def test_inserted_updated_and_deleted_posts_keep_the_index_right(fresh: Session) -> None:
+    add_posts(fresh, [("N1", "eibar.udala", 20, "Azoka berria Ermuan")])
+    assert found(fresh, "azoka") == {"N1"}
+
+    fresh.execute(update(Post).where(Post.shortcode == "N1").values(caption="Mercado nuevo"))
+    fresh.commit()
+    assert found(fresh, "azoka") == set()
+    assert found(fresh, "mercado") == {"N1"}
+
+    post = fresh.scalars(select(Post).where(Post.shortcode == "P2")).one()
+    post.caption = None  # through the ORM, as a sync does
+    fresh.commit()
+    assert found(fresh, "concierto") == set()
+
+    fresh.execute(update(Post).where(Post.shortcode == "P3").values(likes=999))  # caption untouched
+    fresh.commit()
+    assert found(fresh, "handia") == {"P3"}
+
+    fresh.execute(delete(Post).where(Post.shortcode == "N1"))
+    fresh.commit()
+    assert found(fresh, "mercado") == set()
+    index_is_consistent(fresh)
+
+
+def test_deleting_an_account_takes_its_posts_out_of_the_index(fresh: Session) -> None:
+    fresh.execute(delete(Profile).where(Profile.username == "eibar.udala"))  # posts go by ON DELETE CASCADE
+    fresh.commit()
+
+    assert found(fresh, "dia") == {"P1"}
+    assert found(fresh, "") == {"P1", "P2", "P5", "P7"}
+    index_is_consistent(fresh)
+
+
+@pytest.mark.parametrize("kind", ["fallback=True", "without FTS5", "at 0002"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "fiest",
+        "ERMUA",
+        "#ermua",
+        "plaza",
+        "concierto plaz",
+        "gratis_entrada",
+        "100%",
+        "xylophone",
+        "_",
+        "%",
+    ],
+)
+def test_the_fallback_finds_what_the_index_finds(
+    archives: dict[str, Engine], session: Session, kind: str, query: str
+) -> None:
+    with Session(archives["index" if kind == "fallback=True" else kind]) as other:
+        frame = search_captions(other, query, fallback=kind == "fallback=True")
+        assert count_matches(other, query, fallback=kind == "fallback=True") == len(frame)
+
+    assert set(codes(frame)) == found(session, query)
+    assert list(frame["taken_at"]) == sorted(frame["taken_at"], reverse=True)  # newest first
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+@pytest.mark.parametrize("fallback", [False, True], ids=["index", "fallback"])
+def test_no_query_breaks_the_search(session: Session, query: str, fallback: bool) -> None:
+    frame = search_captions(session, query, fallback=fallback)
+
+    assert list(frame.columns) == COLUMNS
+    assert count_matches(session, query, fallback=fallback) >= len(frame)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ""),
+        ("fiest", '"fiest"*'),
+        ("#Ermua dia", '"Ermua" "dia"*'),
+        ('a"b NEAR( c OR d', '"a""b" "NEAR" "c" "OR" "d"*'),
+        ("caption:x -y ^z", '"caption:x" "y" "z"*'),
+        ("fiesta Fiesta plaza fiesta", '"fiesta" "plaza" "fiesta"*'),
+    ],
+)
+def test_queries_reach_fts5_as_quoted_strings_only(query: str, expected: str) -> None:
+    assert fts_query(search_words(query)) == expected
+
+
+def test_the_query_text_is_bound_never_spliced_into_the_sql(session: Session) -> None:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        search_captions(session, "zzqx'ermua")
+        count_matches(session, "zzqx'ermua", ["eibar.udala"], fallback=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert statements
+    assert not any("zzqx" in statement or "eibar" in statement for statement in statements)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=200), fallback=st.booleans())
+def test_any_text_gives_a_table(session: Session, query: str, fallback: bool) -> None:
+    frame = search_captions(session, query, fallback=fallback)
+
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == COLUMNS
+    assert set(frame["shortcode"]) <= ALL
+    assert count_matches(session, query, fallback=fallback) == len(frame)
+
+
+TOPICS = ["Música en la plaza", "Teatro", "Día de Ermua", "Kultura", "Cine"]
+
+
+@pytest.mark.slow
+def test_a_search_of_100000_posts(tmp_path: Path) -> None:
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    started = time.perf_counter()
+    with Session(engine) as session:
+        session.add_all(Profile(id=1000 + n, username=f"account{n:02d}") for n in range(20))
+        session.flush()
+        rows = [
+            {
+                "shortcode": f"S{n:07d}",
+                "media_id": n,
+                "profile_id": 1000 + n % 20,
+                "taken_at": START + timedelta(minutes=n),
+                "type": "image",
+                "caption": f"{TOPICS[n % 5]} {'fiestas' if n % 4 == 0 else 'eguna'} número {n}",
+            }
+            for n in range(100_000)
+        ]
+        session.execute(insert(Post), rows)
+        session.commit()
+    print(f"\n100,000 posts stored and indexed in {time.perf_counter() - started:.1f} s")
+
+    expected = [
+        ("fiest", None, 25_000),
+        ("musica plaza", None, 20_000),
+        ("dia fiestas", None, 5_000),
+        ("numero 12345", None, 1),
+        ("fiest", ["account00"], 5_000),
+        ("n", None, 100_000),  # every caption has "número": the widest one-letter prefix
+        ("", None, 100_000),
+    ]
+    with Session(engine) as session:
+        assert uses_fts(session)
+        for query, usernames, count in expected:
+            started = time.perf_counter()
+            page = search_captions(session, query, usernames=usernames)
+            page_seconds = time.perf_counter() - started
+            assert count_matches(session, query, usernames) == count
+            assert len(page) == min(count, 200)
+            started = time.perf_counter()
+            search_captions(session, query, usernames=usernames, fallback=True)
+            like_seconds = time.perf_counter() - started
+            print(f"{query!r:>16} {count:>7,} matches: index {page_seconds:.3f} s, LIKE {like_seconds:.3f} s")
+        assert codes(search_captions(session, "numero 12345")) == ["S0012345"]
+        assert count_matches(session, "fiest", fallback=True) == 25_000
+        index_is_consistent(session)
+    engine.dispose()

@@ -1,0 +1,53 @@
+"""The compare page: several accounts on shared axes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from insights import compare
+from insights.engagement import follower_growth_chart
+from ui import data
+from ui.common import chart, csv_download, pick_accounts
+from ui.state import language, timezone
+
+
+def page() -> None:
+    lang = language()
+    usernames = pick_accounts()
+    if len(usernames) < 2:
+        st.info(t("ui.compare.pick_two", lang))
+        if not usernames:
+            return
+    posts = data.posts(usernames)
+    tz = timezone()
+    st.subheader(t("ui.compare.frequency", lang))
+    period = (
+        st.segmented_control(
+            t("ui.frequency.period", lang),
+            ("day", "week", "month"),
+            default="month",
+            format_func=lambda p: t(f"ui.frequency.{p}", lang),
+            key="compare_period",
+        )
+        or "month"
+    )
+    per_period = compare.compare_frequency(posts, period, tz)
+    chart(compare.compare_frequency_chart(per_period, period, lang))
+    csv_download(per_period, "compare-frequency", "cmp-frequency-csv")
+
+    st.subheader(t("ui.compare.engagement", lang))
+    rates = compare.compare_engagement(posts)
+    chart(compare.compare_engagement_chart(rates, lang))
+    st.dataframe(rates, hide_index=True, width="stretch")
+    csv_download(rates, "compare-engagement", "cmp-engagement-csv")
+
+    st.subheader(t("ui.compare.types", lang))
+    mix = compare.type_mix(posts)
+    chart(compare.type_mix_chart(mix, lang))
+    csv_download(mix, "compare-types", "cmp-types-csv")
+
+    st.subheader(t("ui.compare.followers", lang))
+    snapshots = data.snapshots(usernames)
+    chart(follower_growth_chart(snapshots, lang))
+    csv_download(snapshots, "compare-followers", "cmp-followers-csv")

@@ -1,0 +1,149 @@
+"""The gallery: thumbnails of the posts, paged, sorted and filtered; and one post in full."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from i18n import t
+from insights.data import filter_posts, page_count, sort_posts
+from insights.data import page as page_of
+from ui import data
+from ui.common import image, pick_account
+from ui.state import language, media_file, zone
+
+PAGE_SIZE = 24
+COLUMNS = 6
+SORTS = ("date", "likes", "comments", "engagement")
+TYPES = ("image", "video", "carousel")
+
+
+def page() -> None:
+    shortcode = st.query_params.get("post")
+    if shortcode:
+        detail(shortcode)
+        return
+    lang = language()
+    username = pick_account()
+    if username is None:
+        return
+    posts = data.posts([username])
+    if posts.empty:
+        st.info(t("ui.no_posts", lang))
+        return
+    tz = zone()
+    local_dates = posts.taken_at.dt.tz_convert(tz).dt.date
+    first, last = local_dates.min(), local_dates.max()
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 3, 3])
+    sort = c1.selectbox(
+        t("ui.gallery.sort", lang), SORTS, format_func=lambda s: t(f"ui.gallery.sort.{s}", lang)
+    )
+    start = c2.date_input(t("ui.gallery.from", lang), first, min_value=first, max_value=last)
+    end = c3.date_input(t("ui.gallery.to", lang), last, min_value=first, max_value=last)
+    types = c4.multiselect(
+        t("ui.gallery.types", lang),
+        TYPES,
+        default=list(TYPES),
+        format_func=lambda k: t(f"ui.gallery.type.{k}", lang),
+    )
+    tags = sorted({tag for tags in posts.hashtags for tag in tags})
+    hashtag = c5.selectbox(
+        t("ui.gallery.hashtag", lang), ["", *tags], format_func=lambda h: f"#{h}" if h else "—"
+    )
+    text = st.text_input(t("ui.gallery.text", lang))
+    chosen = filter_posts(
+        posts,
+        start=start if isinstance(start, date) else None,
+        end=end if isinstance(end, date) else None,
+        types=types,
+        hashtag=hashtag or None,
+        text=text or None,
+        tz=str(tz),
+    )
+    chosen = sort_posts(chosen, sort)
+    pages = page_count(len(chosen), PAGE_SIZE)
+    if chosen.empty:
+        st.info(t("ui.gallery.none", lang))
+        return
+    number = st.number_input(t("ui.gallery.page", lang), 1, pages, 1) if pages > 1 else 1
+    shown = page_of(chosen, int(number), PAGE_SIZE)
+    st.caption(t("ui.gallery.count", lang, shown=len(shown), total=len(chosen)))
+    grid(shown, lang)
+
+
+def grid(posts: pd.DataFrame, lang: str) -> None:
+    """Thumbnails only (never the full-size files), with date, counts and marks under each."""
+    tz = zone()
+    rows = [posts.iloc[i : i + COLUMNS] for i in range(0, len(posts), COLUMNS)]
+    for row in rows:
+        for column, post in zip(st.columns(COLUMNS), row.itertuples(), strict=False):
+            with column:
+                if not image(post.thumb, width="stretch"):
+                    st.text(t("ui.gallery.no_image", lang))
+                marks = [
+                    t("ui.gallery.pinned", lang) if post.is_pinned else "",
+                    t("ui.gallery.deleted", lang) if post.deleted else "",
+                    t("ui.gallery.edited", lang) if post.caption_edited else "",
+                ]
+                when = post.taken_at.tz_convert(tz).strftime("%Y-%m-%d")
+                st.caption(f"{when} · ♥ {_n(post.likes)} · 💬 {_n(post.comments)}")
+                if any(marks):
+                    st.caption(" · ".join(m for m in marks if m))
+                if st.button(t("ui.gallery.open", lang), key=f"open-{post.shortcode}"):
+                    st.query_params["post"] = post.shortcode
+                    st.rerun()
+
+
+def detail(shortcode: str) -> None:
+    """One post: every carousel item full size, the video when downloaded, caption and counts."""
+    lang = language()
+    if st.button(t("ui.post.back", lang), icon=":material/arrow_back:"):
+        del st.query_params["post"]
+        st.rerun()
+    post = data.post(shortcode)
+    if post is None:
+        st.warning(t("ui.post.not_found", lang))
+        return
+    tz = zone()
+    if post["deleted_at"] is not None:
+        st.warning(t("ui.post.deleted", lang, when=post["deleted_at"].astimezone(tz).strftime("%Y-%m-%d")))
+    media = post["media"]
+    for item in media:
+        if item["is_video"] and media_file(item["video_file"]) is not None:
+            st.video(str(media_file(item["video_file"])))
+        else:
+            image(item["file"], width="stretch")
+            if item["is_video"]:
+                st.caption(t("ui.post.video_missing", lang))
+    # The caption is user content: plain text, never Markdown or HTML.
+    st.text(post["caption"] or "")
+    counts = t(
+        "ui.post.counts",
+        lang,
+        likes=_n(post["likes"]),
+        comments=_n(post["comments"]),
+        date=post["taken_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+    )
+    if post["type"] == "video" and post.get("views") is not None:
+        counts += " · " + t("ui.post.views", lang, views=_n(post["views"]))
+    st.caption(counts)
+    if post["tagged_users"]:
+        st.text(t("ui.post.tagged", lang, users=", ".join("@" + u for u in post["tagged_users"])))
+    st.link_button(t("ui.post.link", lang), post["url"], icon=":material/open_in_new:")
+    if post["caption_history"]:
+        with st.expander(t("ui.post.history", lang)):
+            for old in post["caption_history"]:
+                st.caption(
+                    t(
+                        "ui.post.replaced",
+                        lang,
+                        when=old["replaced_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    )
+                )
+                st.text(old["caption"] or "")
+
+
+def _n(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{int(value):,}".replace(",", " ")  # type: ignore[call-overload]

@@ -1,0 +1,190 @@
+"""The sidebar: start a sync in the background and follow it, the stored accounts, and logging in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from i18n import t
+from insights.accounts import accounts_frame
+from scraper import errors
+from scraper.errors import BadInput, ScraperError
+from scraper.jobs import SyncJob
+from scraper.session import PendingTwoFactor, begin_login, import_session, saved_users, session_path
+from ui.state import archive, generation, language, runner, set_accounts_in_url, sidebar_settings, zone
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def stored_accounts(db_url: str, gen: int) -> pd.DataFrame:
+    """The stored accounts; `gen` (the write generation) is in the key so a sync that wrote shows."""
+    with archive().sessions() as session:
+        return accounts_frame(session)
+
+
+def accounts() -> pd.DataFrame:
+    return stored_accounts(archive().settings.db_url, generation())
+
+
+def render() -> None:
+    """The whole sidebar."""
+    lang = language()
+    with st.sidebar:
+        sidebar_settings()
+        st.subheader(t("ui.sync.heading", lang))
+        with st.form("sync", clear_on_submit=False, border=False):
+            name = st.text_input(
+                t("ui.sync.account", lang), placeholder="ermua.udala", help=t("ui.sync.account_help", lang)
+            )
+            if st.form_submit_button(t("ui.sync.start", lang), type="primary"):
+                start_sync(name)
+        if runner().jobs():
+            progress_panel()
+        account_list()
+        login_panel()
+
+
+def _login_choice() -> tuple[str, Path] | None:
+    user = st.session_state.get("sync_as")
+    if not user:
+        return None
+    path = session_path(archive().settings, user)
+    return (user, path) if path.is_file() else None
+
+
+def start_sync(name: str) -> None:
+    """Queue a sync of ``name``, or show why it can't be."""
+    lang = language()
+    try:
+        job = runner().start(name, session=_login_choice())
+    except BadInput as err:
+        st.error(err.message(lang))
+        return
+    set_accounts_in_url([job.username])
+
+
+def _progress_text(job: SyncJob, lang: str) -> tuple[str, float | None]:
+    progress = job.progress
+    user = job.username
+    if job.status == "queued":
+        return t("ui.sync.queued", lang, user=user), None
+    if progress.wait_until is not None and progress.wait_seconds:
+        left = max(0, round((progress.wait_until - datetime.now(progress.wait_until.tzinfo)).total_seconds()))
+        return t("ui.sync.waiting", lang, user=user, seconds=left), None
+    if progress.phase == "profile":
+        return t("ui.sync.profile", lang, user=user), None
+    if progress.phase == "media" and progress.media_total:
+        text = t("ui.sync.media", lang, user=user, done=progress.media_done, total=progress.media_total)
+        return text, progress.media_done / progress.media_total
+    if progress.total:
+        text = t("ui.sync.posts", lang, user=user, done=progress.done, total=progress.total)
+        return text, min(progress.done / progress.total, 1.0)
+    return t("ui.sync.posts_unknown", lang, user=user, done=progress.done), None
+
+
+def progress_panel() -> None:
+    """Running syncs refresh every second; a finished one reruns the page once to show its data."""
+    if runner().active():
+        _live_progress()
+    else:
+        _job_outcomes()
+
+
+@st.fragment(run_every=1.0)
+def _live_progress() -> None:
+    lang = language()
+    active = runner().active()
+    if not active:
+        st.rerun(scope="app")
+    for job in active:
+        text, fraction = _progress_text(job, lang)
+        st.progress(fraction if fraction is not None else 0.0, text=text)
+        if st.button(t("ui.sync.cancel", lang), key=f"cancel-{job.username}"):
+            runner().cancel(job.username)
+    _job_outcomes()
+
+
+def _job_outcomes() -> None:
+    lang = language()
+    for job in runner().jobs()[:5]:
+        if not job.finished or st.session_state.get(f"seen-{job.username}-{job.queued_at}"):
+            continue
+        if job.error is not None:
+            st.error(job.message(lang) or "")
+            with st.expander(t("ui.sync.details", lang)):
+                for line in job.details:
+                    st.text(line)
+                st.text(t("ui.sync.details_log", lang, log=errors.log_file))
+        elif job.result is not None:
+            st.success(
+                t("ui.sync.done", lang, user=job.username, new=job.result.new, updated=job.result.updated)
+            )
+
+
+def account_list() -> None:
+    """The stored accounts with post counts and last sync, each with an update button."""
+    lang = language()
+    frame = accounts()
+    if frame.empty:
+        return
+    st.subheader(t("ui.accounts.heading", lang))
+    tz = zone()
+    for row in frame.itertuples():
+        when = row.last_sync.astimezone(tz).strftime("%Y-%m-%d %H:%M") if pd.notna(row.last_sync) else "—"
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        if left.button(str(row.username), key=f"open-{row.username}", type="tertiary"):
+            set_accounts_in_url([str(row.username)])
+        left.caption(t("ui.accounts.posts_short", lang, posts=row.posts, when=when))
+        if right.button(t("ui.sync.update", lang), key=f"update-{row.username}"):
+            start_sync(str(row.username))
+
+
+def login_panel() -> None:
+    """Optional login: with a password (and a two-factor code), or an uploaded session file."""
+    lang = language()
+    settings = archive().settings
+    with st.expander(t("ui.login.heading", lang)):
+        st.caption(t("ui.login.why", lang))
+        if "sync_as_next" in st.session_state:  # set by a login, before the widget exists
+            st.session_state.sync_as = st.session_state.pop("sync_as_next")
+        users = saved_users(settings)
+        if users:
+            labels = {"": t("ui.sync.anonymous", lang)} | {u: u for u in users}
+            st.selectbox(t("ui.sync.as", lang), list(labels), format_func=labels.__getitem__, key="sync_as")
+        pending = st.session_state.get("pending_login")
+        if isinstance(pending, PendingTwoFactor):
+            with st.form("two_factor", border=False):
+                code = st.text_input(t("ui.login.code", lang), max_chars=8)
+                if st.form_submit_button(t("ui.login.code_submit", lang)):
+                    _finish(lambda: pending.finish(settings, code), pending.user)
+            return
+        with st.form("login", border=False, clear_on_submit=True):
+            user = st.text_input(t("ui.login.user", lang))
+            password = st.text_input(t("ui.login.password", lang), type="password")
+            if st.form_submit_button(t("ui.login.submit", lang)):
+                _finish(lambda: begin_login(settings, user, password), user)
+        with st.form("upload", border=False, clear_on_submit=True):
+            st.caption(t("ui.login.upload", lang))
+            upload_user = st.text_input(t("ui.login.user", lang), key="upload_user")
+            upload = st.file_uploader(t("ui.login.upload", lang), label_visibility="collapsed")
+            if st.form_submit_button(t("ui.login.upload_submit", lang)) and upload is not None:
+                _finish(lambda: import_session(settings, upload_user, upload.getvalue()), upload_user)
+
+
+def _finish(action: object, user: str) -> None:
+    lang = language()
+    try:
+        outcome = action()  # type: ignore[operator]
+    except ScraperError as err:
+        st.session_state.pop("pending_login", None)
+        st.error(err.message(lang))
+        return
+    if isinstance(outcome, PendingTwoFactor):
+        st.session_state.pending_login = outcome
+        st.rerun()
+    st.session_state.pop("pending_login", None)
+    st.session_state.sync_as_next = outcome.name.removeprefix("session-")
+    st.toast(t("ui.login.done", lang, user=st.session_state.sync_as_next))
+    st.rerun()
