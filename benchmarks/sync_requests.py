@@ -75,7 +75,8 @@ def instaloader_fast_update(replay: InstagramReplay, folder: Path, session: Path
         contextlib.redirect_stdout(io.StringIO()),
         contextlib.redirect_stderr(io.StringIO()),
         _patched(sys, "argv", [*argv, NAME]),
-        _patched(instaloader.RateController, "sleep", lambda self, secs: None),contextlib.suppress(SystemExit)
+        _patched(instaloader.RateController, "sleep", lambda self, secs: None),
+        contextlib.suppress(SystemExit),
     ):
         instaloader_cli.main()
     return replay.api_requests, time.perf_counter() - started

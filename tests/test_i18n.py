@@ -27,7 +27,15 @@ def test_the_catalog_files_do_not_define_a_key_twice() -> None:
 
 @pytest.mark.parametrize(
     ("locale", "lang"),
-    [("es-ES", "es"), ("es_ES.UTF-8", "es"), ("eu-ES", "es"), ("fr-FR", "en"), ("en-GB", "en"), (None, "en"), ("", "en")],
+    [
+        ("es-ES", "es"),
+        ("es_ES.UTF-8", "es"),
+        ("eu-ES", "es"),
+        ("fr-FR", "en"),
+        ("en-GB", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
 )
 def test_locale_to_language(locale: str | None, lang: str) -> None:
     assert normalize_language(locale) == lang
