@@ -11,35 +11,19 @@ from ui.state import language
 st.set_page_config(page_title="Instagram archive", page_icon="📷", layout="wide")
 lang = language()
 sidebar.render()
-pages = [
-    st.Page(
-        profile.page,
-        title=t("ui.page.profile", lang),
-        url_path="profile",
-        icon=":material/person:",
-        default=True,
-    ),
-    st.Page(
-        gallery.page, title=t("ui.page.gallery", lang), url_path="gallery", icon=":material/photo_library:"
-    ),
-    st.Page(captions.page, title=t("ui.page.captions", lang), url_path="captions", icon=":material/notes:"),
-    st.Page(
-        frequency.page,
-        title=t("ui.page.frequency", lang),
-        url_path="frequency",
-        icon=":material/calendar_month:",
-    ),
-    st.Page(
-        engagement.page,
-        title=t("ui.page.engagement", lang),
-        url_path="engagement",
-        icon=":material/favorite:",
-    ),
-    st.Page(
-        compare.page, title=t("ui.page.compare", lang), url_path="compare", icon=":material/compare_arrows:"
-    ),
-    st.Page(
-        accounts.page, title=t("ui.accounts.heading", lang), url_path="accounts", icon=":material/table:"
-    ),
+# (page, title key, URL path, icon); the first is the start page, at the root URL.
+PAGES = [
+    (accounts.page, "ui.accounts.heading", None, "table"),
+    (profile.page, "ui.page.profile", "profile", "person"),
+    (gallery.page, "ui.page.gallery", "gallery", "photo_library"),
+    (captions.page, "ui.page.captions", "captions", "notes"),
+    (frequency.page, "ui.page.frequency", "frequency", "calendar_month"),
+    (engagement.page, "ui.page.engagement", "engagement", "favorite"),
+    (compare.page, "ui.page.compare", "compare", "compare_arrows"),
 ]
-st.navigation(pages).run()
+st.navigation(
+    [
+        st.Page(page, title=t(key, lang), url_path=path, icon=f":material/{icon}:", default=path is None)
+        for page, key, path, icon in PAGES
+    ]
+).run()

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from i18n import t
-from insights.charts import PERCENT, empty, local_times, several_accounts, title
+from insights.charts import MONTH_FORMAT, PERCENT, date_axis, empty, local_times, several_accounts, title
 from insights.frequency import period_starts
 
 TAG_KINDS = ("hashtags", "mentions")
@@ -167,13 +167,15 @@ def caption_length_over_time(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
 
 def caption_length_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
     """A line of the median caption length per month, one per account."""
-    data = df.assign(label=df["month"].dt.strftime("%Y-%m") if not df.empty else pd.Series([], dtype="str"))
+    data = df.assign(
+        label=df["month"].dt.strftime(MONTH_FORMAT) if not df.empty else pd.Series([], dtype="str")
+    )
     several = several_accounts(df)
     return (
         alt.Chart(data[["username", "month", "label", "median_length", "posts"]])
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title=t("chart.period.month", lang)),
+            x=alt.X("month:T", title=t("chart.period.month", lang), axis=date_axis("month")),
             y=alt.Y("median_length:Q", title=t("chart.caption_length", lang)),
             color=alt.Color("username:N", title=t("chart.account", lang))
             if several

@@ -18,12 +18,16 @@ TYPES = ("image", "video", "carousel")
 # Altair refuses to inline more rows than this, and a browser draws a few thousand marks comfortably.
 MAX_ROWS = 5000
 PERCENT = ".2%"
+# Numeric date formats: Vega names days and months in English whatever the UI language.
+DAY_FORMAT = "%Y-%m-%d"
+MONTH_FORMAT = "%Y-%m"
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+MAX_TICKS = 16
 
 
 def empty(columns: Sequence[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
     """An empty frame with these columns (and dtypes where given)."""
-    frame = pd.DataFrame({name: pd.Series([], dtype=(dtypes or {}).get(name, "object")) for name in columns})
-    return frame
+    return pd.DataFrame({name: pd.Series([], dtype=(dtypes or {}).get(name, "object")) for name in columns})
 
 
 def local_times(times: pd.Series, tz: str) -> pd.Series:
@@ -51,6 +55,23 @@ def type_names(kinds: pd.Series, lang: str) -> pd.Series:
     return kinds.map(lambda kind: type_name(str(kind), lang))
 
 
+def date_axis(period: str = "day", starts: pd.Series | None = None) -> alt.Axis:
+    """A time axis labelled with numeric dates (months only for monthly data); with a few period
+    ``starts`` given (naive local times), a tick at each of them."""
+    axis_format = MONTH_FORMAT if period == "month" else DAY_FORMAT
+    if starts is None or not 0 < starts.nunique() <= MAX_TICKS:
+        return alt.Axis(format=axis_format, labelOverlap=True)
+    # DateTime objects are read in local time, as the naive data is.
+    ticks = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in sorted(set(starts))]
+    return alt.Axis(format=axis_format, labelOverlap=True, values=ticks)
+
+
+def type_color(lang: str, field: str = "type_name") -> alt.Color:
+    """Colour by translated post type, the types always in the same order so each keeps its colour."""
+    names = [type_name(kind, lang) for kind in TYPES]
+    return alt.Color(f"{field}:N", title=t("chart.type", lang), sort=names, scale=alt.Scale(domain=names))
+
+
 def thin(frame: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """At most ``max_rows`` rows, evenly spaced through the frame (first and last kept)."""
     if len(frame) <= max_rows:
@@ -62,7 +83,7 @@ def thin(frame: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
 
 def period_label(starts: pd.Series, period: str) -> pd.Series:
     """Readable labels for period starts: 2024-03-04 for days and weeks, 2024-03 for months."""
-    return starts.dt.strftime("%Y-%m" if period == "month" else "%Y-%m-%d")
+    return starts.dt.strftime(MONTH_FORMAT if period == "month" else DAY_FORMAT)
 
 
 def title(key: str, lang: str, subtitle: str | None = None, **params: object) -> alt.TitleParams:

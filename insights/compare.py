@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from i18n import t
-from insights.charts import PERCENT, TYPES, empty, title, type_name, type_names
+from insights.charts import PERCENT, TYPES, empty, title, type_color, type_names
 from insights.engagement import follower_growth_chart
 from insights.frequency import posts_per_period, posts_per_period_chart
 
@@ -110,7 +110,6 @@ def type_mix(frame: pd.DataFrame) -> pd.DataFrame:
 
 def type_mix_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
     """A bar per account split by post type, each bar adding up to 100%."""
-    names = [type_name(kind, lang) for kind in TYPES]
     data = df.assign(
         type_name=type_names(df["type"], lang),
         order=[TYPES.index(k) if k in TYPES else len(TYPES) for k in df["type"]],
@@ -121,9 +120,7 @@ def type_mix_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
         .encode(
             y=alt.Y("username:N", title=t("chart.account", lang)),
             x=alt.X("share:Q", title=t("chart.share", lang), stack="zero", axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "type_name:N", title=t("chart.type", lang), sort=names, scale=alt.Scale(domain=names)
-            ),
+            color=type_color(lang),
             order=alt.Order("order:Q"),
             tooltip=[
                 alt.Tooltip("username:N", title=t("chart.account", lang)),

@@ -13,12 +13,15 @@ from i18n import t
 from insights.charts import (
     MAX_ROWS,
     PERCENT,
+    TIME_FORMAT,
     TYPES,
+    date_axis,
     empty,
     local_times,
     several_accounts,
     thin,
     title,
+    type_color,
     type_name,
     type_names,
     weekday_names,
@@ -79,14 +82,10 @@ def engagement_over_time_chart(df: pd.DataFrame, metric: str, lang: str) -> alt.
         subtitle = t("chart.note.sampled", lang, shown=MAX_ROWS, total=len(data))
         data = thin(data)
     several = several_accounts(df)
-    x = alt.X("taken_at:T", title=t("chart.date", lang))
+    x = alt.X("taken_at:T", title=t("chart.date", lang), axis=date_axis())
     y_axis = alt.Axis(format=_metric_format(metric))
     base = alt.Chart(data[["taken_at", "value", "rolling_median", "shortcode", "username", "type_name"]])
-    point_color = (
-        alt.Color("username:N", title=t("chart.account", lang))
-        if several
-        else alt.Color("type_name:N", title=t("chart.type", lang))
-    )
+    point_color = alt.Color("username:N", title=t("chart.account", lang)) if several else type_color(lang)
     points = base.mark_circle(size=40, opacity=0.6).encode(
         x=x,
         y=alt.Y("value:Q", title=_metric_title(metric, lang), axis=y_axis),
@@ -94,7 +93,7 @@ def engagement_over_time_chart(df: pd.DataFrame, metric: str, lang: str) -> alt.
         tooltip=[
             alt.Tooltip("shortcode:N", title=t("chart.post", lang)),
             alt.Tooltip("username:N", title=t("chart.account", lang)),
-            alt.Tooltip("taken_at:T", title=t("chart.date", lang), format="%Y-%m-%d %H:%M"),
+            alt.Tooltip("taken_at:T", title=t("chart.date", lang), format=TIME_FORMAT),
             alt.Tooltip("type_name:N", title=t("chart.type", lang)),
             alt.Tooltip("value:Q", title=_metric_title(metric, lang), format=_metric_format(metric)),
         ],
@@ -296,12 +295,12 @@ def follower_growth_chart(snapshots_df: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("taken_at:T", title=t("chart.date", lang)),
+            x=alt.X("taken_at:T", title=t("chart.date", lang), axis=date_axis()),
             y=alt.Y("followers:Q", title=t("chart.followers", lang)),
             color=alt.Color("username:N", title=t("chart.account", lang)),
             tooltip=[
                 alt.Tooltip("username:N", title=t("chart.account", lang)),
-                alt.Tooltip("taken_at:T", title=t("chart.date", lang), format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("taken_at:T", title=t("chart.date", lang), format=TIME_FORMAT),
                 alt.Tooltip("followers:Q", title=t("chart.followers", lang), format=",.0f"),
             ],
         )

@@ -14,7 +14,16 @@ import numpy as np
 import pandas as pd
 
 from i18n import t
-from insights.charts import MAX_ROWS, empty, local_times, period_label, several_accounts, title, weekday_names
+from insights.charts import (
+    MAX_ROWS,
+    date_axis,
+    empty,
+    local_times,
+    period_label,
+    several_accounts,
+    title,
+    weekday_names,
+)
 
 PERIODS = ("day", "week", "month")
 PERIOD_COLUMNS = ["username", "period_start", "posts"]
@@ -80,13 +89,18 @@ def posts_per_period_chart(
     )
     if several_accounts(df) if lines is None else lines:
         return base.mark_line(point=True).encode(
-            x=alt.X("period_start:T", title=x_title),
+            x=alt.X("period_start:T", title=x_title, axis=date_axis(period, data["period_start"])),
             y=y,
             color=alt.Color("username:N", title=t("chart.account", lang)),
             tooltip=tooltip,
         )
+    # x2 and y2 make each bar a rectangle spanning its whole period, from zero up to its count.
     return base.mark_bar().encode(
-        x=alt.X("period_start:T", title=x_title), x2="period_end:T", y=y, tooltip=tooltip
+        x=alt.X("period_start:T", title=x_title, axis=date_axis(period, data["period_start"])),
+        x2="period_end:T",
+        y=y,
+        y2=alt.Y2(datum=0),
+        tooltip=tooltip,
     )
 
 

@@ -2,6 +2,7 @@
 
     python -m scraper.offline --account demo.town:300 [--new demo.town:5] [--calls calls.json] \\
         -- sync demo.town --db sqlite:///x.db --media-dir media
+    python -m scraper.offline --account demo.town:300 -- dashboard --server.port 8502
 
 Accounts are built by ``scraper.replay.build_account`` (deterministic per name, size and seed), so
 two processes given the same ``--account`` see the same account: a test or benchmark can kill one
@@ -16,6 +17,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from scraper.replay import InstagramReplay, add_new_posts, build_account
 
@@ -51,10 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         name, count = spec.split(":")
         add_new_posts(accounts[name], int(count))
     users = dict(u.split(":", 1) for u in args.user)
-    from scraper.__main__ import main as scraper_main
-
     with InstagramReplay(accounts.values(), users=users) as replay:
-        code = scraper_main(command)
+        code = _dashboard(command[1:]) if command[:1] == ["dashboard"] else _scraper(command)
     if args.calls:
         with open(args.calls, "w", encoding="utf-8") as out:
             json.dump(
@@ -71,6 +71,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out,
             )
     return code
+
+
+def _scraper(args: list[str]) -> int:
+    from scraper.__main__ import main as scraper_main
+
+    return scraper_main(args)
+
+
+def _dashboard(args: list[str]) -> int:
+    """The Streamlit server in this process, so the syncs it starts meet the replay."""
+    from streamlit.web import cli as streamlit_cli
+
+    dashboard = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+    try:
+        streamlit_cli.main(["run", dashboard, *args], standalone_mode=False)
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
 
 
 if __name__ == "__main__":

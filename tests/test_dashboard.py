@@ -72,13 +72,11 @@ def texts(at: AppTest) -> list[str]:
     return [e.value for e in at.text]
 
 
-def test_entry_page_shows_the_profile(seeded: Settings) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["account"] = "ermua.kultura"
-    at.run()
+def test_entry_page_lists_the_stored_accounts(seeded: Settings) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
 
     assert not at.exception
-    assert [m.label for m in at.metric][:2] == ["Followers", "Following"]
+    assert sorted(at.dataframe[0].value["username"]) == ["ermua.kirolak", "ermua.kultura"]
 
 
 def test_profile_page(seeded: Settings) -> None:

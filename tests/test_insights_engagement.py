@@ -257,6 +257,7 @@ def test_over_time_chart_of_one_account_colours_by_type_and_thins_big_data() -> 
     assert len(shown) == MAX_ROWS and shown[0]["value"] == 0 and shown[-1]["value"] == MAX_ROWS + 999
     assert result["layer"][0]["encoding"]["color"]["field"] == "type_name"
     assert {v["type_name"] for v in shown} == {"Photo"}
+    assert result["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Photo", "Video", "Carousel"]
     assert "5000" in result["title"]["subtitle"]
 
 
@@ -280,6 +281,18 @@ def test_by_type_and_best_time_charts() -> None:
         "mean_engagement",
         "Mon",
     )
+
+
+def test_follower_growth_of_many_syncs_is_thinned_per_account() -> None:
+    times = list(pd.date_range("2020-01-01", periods=4000, freq="h", tz="UTC"))
+    frame = pd.DataFrame(
+        {"username": ["a"] * 4000 + ["b"] * 4000, "taken_at": times * 2, "followers": list(range(8000))}
+    )
+    result = spec(follower_growth_chart(frame, "en"))
+    shown = pd.DataFrame(values(result))
+    assert shown.groupby("username").size().to_dict() == {"a": MAX_ROWS // 2, "b": MAX_ROWS // 2}
+    assert shown["followers"].iloc[0] == 0 and shown["followers"].iloc[-1] == 7999  # ends kept
+    assert result["title"]["subtitle"] == f"{MAX_ROWS} of 8000 syncs are drawn, evenly spread."
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

@@ -225,7 +225,11 @@ def test_posts_per_period_chart_for_one_account_draws_bars_spanning_each_period(
         "temporal",
         "period_end",
     )
-    assert (enc["y"]["field"], enc["y"]["type"]) == ("posts", "quantitative")
+    assert (enc["y"]["field"], enc["y"]["type"], enc["y2"]) == ("posts", "quantitative", {"datum": 0})
+    assert enc["x"]["axis"]["format"] == "%Y-%m-%d"  # numbers: Vega would name days in English
+    assert enc["x"]["axis"]["values"] == [
+        {"year": 2024, "month": m, "date": d} for m, d in [(3, 4), (3, 11), (3, 18)]
+    ]
     assert result["title"]["text"] == "Publicaciones por semana"
     assert enc["y"]["title"] == "Publicaciones" and enc["x"]["title"] == "Semana"
     first = values(result)[0]
