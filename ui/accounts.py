@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from i18n import t
-from insights.accounts import accounts_frame
-from ui.state import archive, language
-
-
-@st.cache_data(ttl=30)
-def _accounts(db_url: str) -> pd.DataFrame:
-    with archive().sessions() as session:
-        return accounts_frame(session)
+from ui.sidebar import accounts
+from ui.state import language
 
 
 def page() -> None:
     lang = language()
     st.header(t("ui.accounts.heading", lang))
-    frame = _accounts(archive().settings.db_url)
+    frame = accounts()
     if frame.empty:
         st.info(t("ui.accounts.empty", lang))
         return

@@ -63,6 +63,7 @@ def start_sync(name: str) -> None:
         st.error(err.message(lang))
         return
     set_accounts_in_url([job.username])
+    st.rerun()  # from the top, so the progress panel (drawn above the buttons) shows the new job
 
 
 def _progress_text(job: SyncJob, lang: str) -> tuple[str, float | None]:

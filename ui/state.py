@@ -12,6 +12,7 @@ from i18n import LANGUAGES, normalize_language, t
 from scraper.config import Settings, load_settings, path_under
 from scraper.errors import BadInput
 from scraper.jobs import SyncRunner
+from scraper.logs import setup_logging
 from scraper.service import Archive
 
 DEFAULT_TZ = "Europe/Madrid"
@@ -20,6 +21,7 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 @st.cache_resource
 def _open(settings: Settings) -> tuple[Archive, SyncRunner]:
+    setup_logging(settings.log_dir)  # details and tracebacks of background syncs go to the log file
     archive = Archive(settings)
     return archive, SyncRunner(archive)
 

@@ -1,0 +1,137 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against `streamlit run`,
+with Instagram replayed inside the server process. Screenshots go to artifacts/e2e/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+ACCOUNT = "ermua.kultura"
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+
+pytestmark = pytest.mark.e2e
+playwright = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else None
+if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
+    pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on a free port, over an empty archive, with a 40-post account replayed."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'archive.db'}",
+        "MEDIA_DIR": str(tmp / "media"),
+        "LOG_DIR": str(tmp / "logs"),
+        "DATA_DIR": str(tmp / "data"),
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        sys.executable, "-m", "scraper.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    log = (tmp / "server.log").open("w")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:  # poll until the server answers
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            pass
+        assert process.poll() is None, (tmp / "server.log").read_text()
+        assert time.monotonic() < deadline, "the dashboard did not start"
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+    shutil.copy(tmp / "server.log", ARTIFACTS / "server.log") if ARTIFACTS.exists() else None
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                "--disable-background-networking", "--disable-component-update",
+            ],
+        )  # fmt: skip
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+        yield context.new_page()
+        browser.close()
+
+
+def no_error(page: Page) -> None:
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+
+
+def test_sync_from_the_sidebar_then_every_page_draws(server: str, page: Page) -> None:
+    page.goto(server)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("textbox", name="Instagram account").fill(ACCOUNT)
+    sidebar.get_by_role("button", name="Sync", exact=True).click()
+    expect(sidebar.get_by_text(f"{ACCOUNT}: 40 new posts")).to_be_visible(timeout=90_000)
+    # The start page lists what the sync stored.
+    expect(page.locator("[data-testid='stMain'] [data-testid='stDataFrame']")).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_text("40 posts ·")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "1-synced.png", full_page=True)
+    # A second sync gives growth curves and follower growth their second point.
+    sidebar.get_by_role("button", name="Update").first.click()
+    expect(sidebar.get_by_text(f"{ACCOUNT}: 0 new posts")).to_be_visible(timeout=90_000)
+    no_error(page)
+
+    main = page.locator("[data-testid='stMain']")
+    page.goto(f"{server}/gallery?account={ACCOUNT}")
+    expect(main.locator("[data-testid='stImage'] img")).to_have_count(24, timeout=30_000)
+    sources = main.locator("[data-testid='stImage'] img").evaluate_all("els => els.map(e => e.naturalWidth)")
+    assert all(0 < width <= 320 for width in sources), sources  # thumbnails, never full-size files
+    no_error(page)
+    page.screenshot(path=ARTIFACTS / "2-gallery.png", full_page=True)
+
+    for path, charts in [
+        ("profile", 1),
+        ("captions", 4),
+        ("frequency", 3),
+        ("engagement", 3),  # growth curves need counts seen twice: anonymous updates skip stored posts
+        ("compare", 4),
+    ]:
+        page.goto(f"{server}/{path}?account={ACCOUNT}")
+        expect(main.locator(".vega-embed")).to_have_count(charts, timeout=30_000)
+        expect(main.locator(".vega-embed svg, .vega-embed canvas")).to_have_count(charts, timeout=30_000)
+        no_error(page)
+        page.screenshot(path=ARTIFACTS / f"3-{path}.png", full_page=True)
+
+
+def test_the_open_link_keeps_account_and_view(server: str, page: Page) -> None:
+    page.goto(f"{server}/frequency?account={ACCOUNT}")
+    expect(page.locator("[data-testid='stMain'] .vega-embed")).to_have_count(3, timeout=30_000)
+    assert "/frequency" in page.url and f"account={ACCOUNT}" in page.url
