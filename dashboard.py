@@ -8,8 +8,8 @@ from i18n import t
 from ui import accounts, captions, compare, engagement, frequency, gallery, profile, sidebar
 from ui.state import language
 
-st.set_page_config(page_title="Instagram archive", page_icon="📷", layout="wide")
 lang = language()
+st.set_page_config(page_title=t("ui.title", lang), page_icon="📷", layout="wide")
 sidebar.render()
 # (page, title key, URL path, icon); the first is the start page, at the root URL.
 PAGES = [

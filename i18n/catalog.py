@@ -104,10 +104,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El disco está lleno; libera espacio y sincroniza de nuevo.",
     },
     # Command line.
-    "cli.sync.start": {
-        "en": "Syncing {user}…",
-        "es": "Sincronizando {user}…",
-    },
     "cli.sync.progress": {
         "en": "{user}: {done} of {total} posts",
         "es": "{user}: {done} de {total} publicaciones",
@@ -170,10 +166,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Dashboard.
     "ui.title": {"en": "Instagram archive", "es": "Archivo de Instagram"},
     "ui.accounts.heading": {"en": "Stored accounts", "es": "Cuentas guardadas"},
-    "ui.accounts.empty": {
-        "en": "No accounts stored yet. Sync one with: python -m scraper sync USERNAME",
-        "es": "Aún no hay cuentas. Sincroniza una con: python -m scraper sync USUARIO",
-    },
     "ui.accounts.demo_note": {
         "en": "Accounts marked (demo) are demo data made from replayed answers, not real Instagram accounts.",
         "es": "Las cuentas marcadas (demo) son datos de demostración hechos con respuestas simuladas, no "
@@ -339,7 +331,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.frequency.streak": {"en": "Longest daily streak", "es": "Racha diaria más larga"},
     "ui.engagement.metric": {"en": "Metric", "es": "Métrica"},
     "ui.engagement.rate": {"en": "Engagement rate", "es": "Tasa de interacción"},
-    "ui.engagement.formula": {"en": "Engagement rate = {formula}", "es": "Tasa de interacción = {formula}"},
     "ui.engagement.by_type": {"en": "By post type", "es": "Por tipo de publicación"},
     "ui.engagement.when": {
         "en": "When posting works best ({tz})",

@@ -180,6 +180,16 @@ def test_empty_archive_in_spanish(settings: Settings, monkeypatch: pytest.Monkey
     assert "Aún no hay cuentas" in at.info[0].value
 
 
+def test_start_page_when_the_archive_is_empty(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.db_url)
+    monkeypatch.setenv("MEDIA_DIR", str(settings.media_dir))
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+
+    assert not at.exception
+    assert at.info[0].value == "No account stored yet: type one in the sidebar to sync it."
+
+
 def test_sidebar_refuses_a_bad_account_name(seeded: Settings) -> None:
     at = app("profile")
     at.sidebar.text_input[0].set_value("../../etc").run()

@@ -14,7 +14,7 @@ def page() -> None:
     st.header(t("ui.accounts.heading", lang))
     frame = accounts()
     if frame.empty:
-        st.info(t("ui.accounts.empty", lang))
+        st.info(t("ui.pick.none", lang))
         return
     shown = frame.assign(
         username=[

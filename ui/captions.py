@@ -6,6 +6,7 @@ import streamlit as st
 
 from i18n import t
 from insights import captions
+from insights.charts import column_labels
 from ui import data
 from ui.common import chart, csv_download, pick_account
 from ui.state import language, timezone
@@ -23,7 +24,7 @@ def page() -> None:
     st.caption(t("ui.captions.matches", lang, count=total))
     # Captions are user content: a dataframe shows them as plain text.
     table = found.assign(taken_at=found.taken_at.dt.tz_convert(timezone())).drop(columns=["post_id"])
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=column_labels(table.columns, lang))
     csv_download(table, f"{username}-captions", "captions-csv")
 
     posts = data.posts([username])

@@ -6,6 +6,7 @@ import streamlit as st
 
 from i18n import t
 from insights import compare
+from insights.charts import column_labels
 from insights.engagement import follower_growth_chart
 from ui import data
 from ui.common import chart, csv_download, pick_accounts
@@ -39,7 +40,7 @@ def page() -> None:
     st.subheader(t("ui.compare.engagement", lang))
     rates = compare.compare_engagement(posts)
     chart(compare.compare_engagement_chart(rates, lang))
-    st.dataframe(rates, hide_index=True, width="stretch")
+    st.dataframe(rates, hide_index=True, width="stretch", column_config=column_labels(rates.columns, lang))
     csv_download(rates, "compare-engagement", "cmp-engagement-csv")
 
     st.subheader(t("ui.compare.types", lang))

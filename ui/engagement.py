@@ -26,7 +26,7 @@ def page() -> None:
     tz = timezone()
     rate = engagement.engagement_rate(posts)
     st.metric(t("ui.engagement.rate", lang), "—" if rate != rate else f"{rate:.2%}")
-    st.caption(t("ui.engagement.formula", lang, formula=engagement.ENGAGEMENT_FORMULA))
+    st.caption(t("chart.engagement_formula", lang))
 
     metric = (
         st.segmented_control(
