@@ -4,9 +4,7 @@ without Spanish, Basque and English stop words; and the charts as specs."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import altair as alt
 import pandas as pd
 import pytest
 
@@ -24,18 +22,7 @@ from insights.captions import (
     words,
 )
 from insights.data import posts_from_rows
-
-
-def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart as Vega-Lite, checked to be a complete spec that keeps the actions menu."""
-    result = chart.to_dict()
-    assert result["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-    assert "actions" not in str(result.get("usermeta", {}))
-    return result
-
-
-def values(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(result["datasets"][result["data"]["name"]])
+from tests.vega import spec, values
 
 
 def tagged() -> pd.DataFrame:

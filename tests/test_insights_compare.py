@@ -3,9 +3,6 @@ and the whole comparison over a real archive of two synced accounts."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import altair as alt
 import pandas as pd
 import pytest
 
@@ -22,18 +19,7 @@ from insights.data import posts_frame, posts_from_rows, snapshots_frame
 from scraper.replay import InstagramReplay, build_account
 from scraper.service import Archive
 from tests.conftest import Syncer
-
-
-def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart as Vega-Lite, checked to be a complete spec that keeps the actions menu."""
-    result = chart.to_dict()
-    assert result["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-    assert "actions" not in str(result.get("usermeta", {}))
-    return result
-
-
-def values(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(result["datasets"][result["data"]["name"]])
+from tests.vega import spec, values
 
 
 def two() -> pd.DataFrame:

@@ -7,7 +7,6 @@ import json
 import math
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import pytest
 
@@ -33,20 +32,9 @@ from insights.engagement import (
 from scraper.replay import InstagramReplay, add_new_posts, build_account
 from scraper.service import Archive
 from tests.conftest import Syncer
+from tests.vega import spec, values
 
 HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script>'
-
-
-def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart as Vega-Lite, checked to be a complete spec that keeps the actions menu."""
-    result = chart.to_dict()
-    assert result["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-    assert "actions" not in str(result.get("usermeta", {}))
-    return result
-
-
-def values(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(result["datasets"][result["data"]["name"]])
 
 
 def sample() -> pd.DataFrame:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import altair as alt
 import pandas as pd
 import pytest
 
@@ -22,24 +21,13 @@ from insights.frequency import (
     weekday_hour,
     weekday_hour_chart,
 )
+from tests.vega import spec, values
 
 MADRID = "Europe/Madrid"
 
 
 def posts(*times: str, username: str = "a") -> pd.DataFrame:
     return posts_from_rows([{"taken_at": when, "username": username} for when in times])
-
-
-def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart as Vega-Lite, checked to be a complete spec that keeps the actions menu."""
-    result = chart.to_dict()
-    assert result["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-    assert "actions" not in str(result.get("usermeta", {}))
-    return result
-
-
-def values(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(result["datasets"][result["data"]["name"]])
 
 
 def rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
+from ui import data
 from ui.sidebar import accounts
 from ui.state import accounts_in_url, language, media_file, set_accounts_in_url
 
@@ -26,6 +27,18 @@ def pick_account() -> str | None:
     if [choice] != accounts_in_url():
         set_accounts_in_url([choice])
     return str(choice)
+
+
+def account_posts() -> tuple[str, pd.DataFrame] | None:
+    """The picked account and its posts; None (with a note shown) when there is nothing to show."""
+    username = pick_account()
+    if username is None:
+        return None
+    posts = data.posts([username])
+    if posts.empty:
+        st.info(t("ui.no_posts", language()))
+        return None
+    return username, posts
 
 
 def pick_accounts() -> list[str]:

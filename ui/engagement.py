@@ -8,7 +8,7 @@ import streamlit as st
 from i18n import t
 from insights import engagement
 from ui import data
-from ui.common import chart, csv_download, image, pick_account
+from ui.common import account_posts, chart, csv_download, image
 from ui.state import language, timezone
 
 SHOWN = ["shortcode", "taken_at", "type", "likes", "comments", "views", "engagement"]
@@ -16,13 +16,10 @@ SHOWN = ["shortcode", "taken_at", "type", "likes", "comments", "views", "engagem
 
 def page() -> None:
     lang = language()
-    username = pick_account()
-    if username is None:
+    picked = account_posts()
+    if picked is None:
         return
-    posts = data.posts([username])
-    if posts.empty:
-        st.info(t("ui.no_posts", lang))
-        return
+    username, posts = picked
     tz = timezone()
     rate = engagement.engagement_rate(posts)
     st.metric(t("ui.engagement.rate", lang), "—" if rate != rate else f"{rate:.2%}")

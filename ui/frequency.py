@@ -8,19 +8,16 @@ from i18n import t
 from insights import frequency
 from scraper.models import utcnow
 from ui import data
-from ui.common import chart, csv_download, pick_account
+from ui.common import account_posts, chart, csv_download
 from ui.state import language, timezone
 
 
 def page() -> None:
     lang = language()
-    username = pick_account()
-    if username is None:
+    picked = account_posts()
+    if picked is None:
         return
-    posts = data.posts([username])
-    if posts.empty:
-        st.info(t("ui.no_posts", lang))
-        return
+    username, posts = picked
     tz = timezone()
     profile = data.profile(username) or {}
     stats = frequency.gaps_and_streaks(posts, tz, profile.get("last_synced_at") or utcnow())

@@ -11,7 +11,7 @@ from i18n import t
 from insights.data import filter_posts, page_count, sort_posts
 from insights.data import page as page_of
 from ui import data
-from ui.common import image, pick_account
+from ui.common import account_posts, image
 from ui.state import language, media_file, zone
 
 PAGE_SIZE = 24
@@ -26,13 +26,10 @@ def page() -> None:
         detail(shortcode)
         return
     lang = language()
-    username = pick_account()
-    if username is None:
+    picked = account_posts()
+    if picked is None:
         return
-    posts = data.posts([username])
-    if posts.empty:
-        st.info(t("ui.no_posts", lang))
-        return
+    _, posts = picked
     tz = zone()
     local_dates = posts.taken_at.dt.tz_convert(tz).dt.date
     first, last = local_dates.min(), local_dates.max()
