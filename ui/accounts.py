@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from i18n import t
 from ui.sidebar import accounts
-from ui.state import language
+from ui.state import language, timezone
 
 
 def page() -> None:
@@ -20,7 +21,8 @@ def page() -> None:
         username=[
             u + (" " + t("ui.demo", lang) if demo else "")
             for u, demo in zip(frame.username, frame.is_demo, strict=True)
-        ]
+        ],
+        last_sync=pd.to_datetime(frame.last_sync, utc=True).dt.tz_convert(timezone()),
     ).drop(columns=["is_demo"])
     # Names are user content: st.dataframe shows them as plain text.
     st.dataframe(

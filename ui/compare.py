@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from i18n import t
@@ -40,7 +42,9 @@ def page() -> None:
     st.subheader(t("ui.compare.engagement", lang))
     rates = compare.compare_engagement(posts)
     chart(compare.compare_engagement_chart(rates, lang))
-    st.dataframe(rates, hide_index=True, width="stretch", column_config=column_labels(rates.columns, lang))
+    labels: dict[str, Any] = dict(column_labels(rates.columns, lang))
+    labels["engagement_rate"] = st.column_config.NumberColumn(labels.get("engagement_rate"), format="percent")
+    st.dataframe(rates, hide_index=True, width="stretch", column_config=labels)
     csv_download(rates, "compare-engagement", "cmp-engagement-csv")
 
     st.subheader(t("ui.compare.types", lang))
