@@ -46,17 +46,25 @@ def load_settings(db: str | None = None, media_dir: str | os.PathLike[str] | Non
     return Settings(db_url=url, media_dir=media, data_dir=data_dir, log_dir=log_dir)
 
 
+# A profile URL as people paste it: scheme and "www." optional, the host exactly Instagram's.
+PROFILE_URL = re.compile(r"^(?:https?://)?(?:www\.)?instagram\.com/", re.IGNORECASE)
+
+
 def normalize_username(raw: str) -> str:
     """The user name in ``raw`` (also "@name" or a profile URL), lowercased, or BadInput."""
     value = raw.strip()
-    if "instagram.com" in value:
-        parsed = urlparse(value if "://" in value else f"https://{value}")
-        parts = [p for p in parsed.path.split("/") if p]
+    if PROFILE_URL.match(value):
+        try:
+            path = urlparse(value if "://" in value else f"https://{value}").path
+        except ValueError:
+            path = ""
+        parts = [p for p in path.split("/") if p]
         value = parts[0] if len(parts) == 1 else ""
-    value = value.removeprefix("@").lower()
-    if not USERNAME.fullmatch(value):
+    value = value.removeprefix("@")
+    # Checked before lowercasing, so no non-ASCII letter (e.g. KELVIN SIGN) turns into a valid one.
+    if not value.isascii() or not USERNAME.fullmatch(value.lower()):
         raise BadInput("error.bad_username", value=raw[:60])
-    return value
+    return value.lower()
 
 
 def parse_date(raw: str) -> datetime:
@@ -70,7 +78,10 @@ def parse_date(raw: str) -> datetime:
 def path_under(root: Path, *parts: str) -> Path:
     """``root/parts`` resolved, refusing anything that would land outside ``root``."""
     root = root.resolve()
-    path = root.joinpath(*parts).resolve()
+    try:
+        path = root.joinpath(*parts).resolve()
+    except ValueError:  # an embedded NUL byte
+        raise BadInput("error.bad_username", value="/".join(parts)[:60].replace("\0", "")) from None
     if path != root and root not in path.parents:
         raise BadInput("error.bad_username", value="/".join(parts)[:60])
     return path

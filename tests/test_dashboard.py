@@ -192,8 +192,9 @@ def test_start_page_when_the_archive_is_empty(settings: Settings, monkeypatch: p
 
 def test_sidebar_refuses_a_bad_account_name(seeded: Settings) -> None:
     at = app("profile")
-    at.sidebar.text_input[0].set_value("../../etc").run()
+    at.sidebar.text_input[0].set_value("../../etc")  # in a form: the value goes with the click
     at.sidebar.button[0].click().run()
 
     assert not at.exception
     assert "is not a valid Instagram user name" in at.sidebar.error[0].value
+    assert "../../etc" in at.sidebar.error[0].value.replace("\\", "")

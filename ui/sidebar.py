@@ -15,6 +15,7 @@ from scraper.errors import BadInput, ScraperError
 from scraper.jobs import SyncJob
 from scraper.session import PendingTwoFactor, begin_login, import_session, saved_users, session_path
 from ui.state import archive, generation, language, runner, set_accounts_in_url, sidebar_settings, zone
+from ui.text import inert
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -60,7 +61,7 @@ def start_sync(name: str) -> None:
     try:
         job = runner().start(name, session=_login_choice())
     except BadInput as err:
-        st.error(err.message(lang))
+        st.error(inert(err.message(lang)))
         return
     set_accounts_in_url([job.username])
     st.rerun()  # from the top, so the progress panel (drawn above the buttons) shows the new job
@@ -113,7 +114,7 @@ def _job_outcomes() -> None:
         if not job.finished or st.session_state.get(f"seen-{job.username}-{job.queued_at}"):
             continue
         if job.error is not None:
-            st.error(job.message(lang) or "")
+            st.error(inert(job.message(lang) or ""))
             with st.expander(t("ui.sync.details", lang)):
                 for line in job.details:
                     st.text(line)
@@ -180,7 +181,7 @@ def _finish(action: object, user: str) -> None:
         outcome = action()  # type: ignore[operator]
     except ScraperError as err:
         st.session_state.pop("pending_login", None)
-        st.error(err.message(lang))
+        st.error(inert(err.message(lang)))
         return
     if isinstance(outcome, PendingTwoFactor):
         st.session_state.pending_login = outcome
