@@ -121,6 +121,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "{user}: {new} nuevas, {updated} actualizadas, {media} archivos, {requests} peticiones, "
         "{seconds} s",
     },
+    "cli.sync.files_failed": {
+        "en": "{user}: {count} files could not be downloaded; the next sync tries them again.",
+        "es": "{user}: {count} archivos no se pudieron descargar; la próxima sincronización los intentará de nuevo.",
+    },
     "cli.sync.failed": {
         "en": "{user}: {message}",
         "es": "{user}: {message}",

@@ -159,7 +159,12 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
                 t("cli.sync.failed", lang, user=username, message=result.error.message(lang)), file=sys.stderr
             )
             code = code or result.error.exit_code
-            if result.error.exit_code in (errors.RATE_LIMITED, errors.INTERRUPTED, errors.NETWORK):
+            if result.error.exit_code in (
+                errors.RATE_LIMITED,
+                errors.INTERRUPTED,
+                errors.NETWORK,
+                errors.DISK_FULL,
+            ):
                 return result.error.exit_code  # the next accounts would fail the same way
             continue
         print(
@@ -174,6 +179,8 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
                 seconds=f"{result.seconds:.1f}",
             )
         )
+        if result.media_failed:
+            print(t("cli.sync.files_failed", lang, user=username, count=result.media_failed), file=sys.stderr)
     return code
 
 
@@ -265,7 +272,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (0 ok, 1 unexpected, 2 bad input, 3 not found,
-    4 login needed, 5 rate limited, 6 network, 7 busy, 130 interrupted)."""
+    4 login needed, 5 rate limited, 6 network, 7 busy, 8 disk full, 130 interrupted)."""
     lang = language_from_env()
     args = build_parser().parse_args(argv)
     settings = load_settings(args.db, args.media_dir)

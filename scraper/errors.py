@@ -4,6 +4,7 @@ instaloader's and requests' exceptions to them."""
 from __future__ import annotations
 
 import errno
+import json
 import re
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ LOGIN_NEEDED = 4
 RATE_LIMITED = 5
 NETWORK = 6
 BUSY = 7
+DISK_FULL = 8
 INTERRUPTED = 130
 
 # Where details are written; named in the message of unexpected errors (set by scraper.logs).
@@ -78,6 +80,13 @@ class SyncBusy(ScraperError):
     default_key = "error.busy"
 
 
+class DiskFull(ScraperError):
+    """No space left for media files or the database: neither Instagram's fault nor the input's."""
+
+    exit_code = DISK_FULL
+    default_key = "error.disk_full"
+
+
 class Interrupted(ScraperError):
     exit_code = INTERRUPTED
     default_key = "error.interrupted"
@@ -100,7 +109,12 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+_DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 _NETWORK = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+# An answer that could not be read: JSON cut short or malformed, a web page where JSON was expected,
+# a page without the data it always carries. Mostly a connection cut mid-answer or a proxy's or
+# captive portal's page, so it reads as a network failure.
+_UNREADABLE = (json.JSONDecodeError, ie.BadResponseException)
 _STATUS = re.compile(r"\b([45]\d\d) [A-Za-z]")
 
 
@@ -112,8 +126,8 @@ def classify(exc: BaseException, username: str) -> ScraperError:
         return exc
     if any(isinstance(e, KeyboardInterrupt) for e in chain):
         return Interrupted()
-    if any(isinstance(e, OSError) and e.errno == errno.ENOSPC for e in chain):
-        return ScraperError("error.disk_full")
+    if any(isinstance(e, OSError) and e.errno in _DISK_FULL for e in chain):
+        return DiskFull()
     if any(isinstance(e, ie.ProfileNotExistsException) for e in chain):
         return AccountNotFound(user=username)
     if any(isinstance(e, ie.PrivateProfileNotFollowedException) for e in chain):
@@ -133,10 +147,14 @@ def classify(exc: BaseException, username: str) -> ScraperError:
     if any(isinstance(e, ie.QueryReturnedForbiddenException) for e in chain) or re.search(r"\b403 ", text):
         return LoginNeeded("error.login_required", user=username)
     # A ChunkedEncodingError is a connection that broke in the middle of an answer.
-    if any(isinstance(e, _NETWORK) for e in chain):
+    if any(isinstance(e, _NETWORK + _UNREADABLE) for e in chain):
         return NetworkError()
+    # Any other error status of Instagram's (a 404 of an API endpoint, a 400, a 5xx); a 404 of the
+    # profile page is the account not existing, raised above as ProfileNotExistsException.
     status = _STATUS.search(text)
-    if status and status.group(1).startswith("5"):
+    if status and (
+        status.group(1).startswith("5") or any(isinstance(e, ie.ConnectionException) for e in chain)
+    ):
         return NetworkError("error.instagram_down", status=status.group(1))
     if any(isinstance(e, ie.ConnectionException) for e in chain) and "Page request" in text:
         return NetworkError()

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import instaloader
+import requests
 from instaloader import InstaloaderContext, NodeIterator, Post, Profile, RateController
 
 from scraper.errors import Interrupted
@@ -25,6 +28,9 @@ log = logging.getLogger("scraper.fetch")
 MAX_PINNED = 3
 TYPES = {"GraphImage": "image", "GraphVideo": "video", "GraphSidecar": "carousel"}
 WaitCallback = Callable[[float], None]
+# Where Instagram sends a login it wants confirmed.
+_CHECKPOINT = re.compile(r"^/(challenge|checkpoint|accounts/suspended)(/|$)")
+_STATUS = re.compile(r"\b(\d{3}) [A-Za-z]")
 
 
 class ReportingRateController(RateController):
@@ -90,14 +96,55 @@ class ArchiveContext(InstaloaderContext):
 
     def get_page_data(self, path: str) -> list[dict[str, Any]]:
         if path not in self._pages:
-            self._pages[path] = super().get_page_data(path)
+            data = super().get_page_data(path)
+            if not data:
+                # Every page of Instagram's embeds query results (a missing account's answers 404), so
+                # this is a page cut short or someone else's page (a proxy's, a captive portal's):
+                # instaloader would take it for an account that does not exist.
+                raise instaloader.BadResponseException(f"The page {path or '/'} carried no data.")
+            self._pages[path] = data
         return self._pages[path]
+
+    def _get_page(self, session: requests.Session, path: str) -> str:
+        """instaloader's page load, tried again after a broken connection or a 5xx, as its JSON
+        queries are (it tries a page once)."""
+        for attempt in range(1, self.max_connection_attempts + 1):
+            try:
+                return super()._get_page(session, path)
+            except instaloader.ConnectionException as err:
+                if attempt == self.max_connection_attempts or not _transient(err):
+                    raise
+                log.warning("page /%s: %s [retrying]", path, err)
+        raise AssertionError("unreachable")
+
+    def _raise_if_login_redirect(self, resp: requests.Response) -> None:
+        """instaloader's check for a redirect to the login page, and also to a checkpoint, which
+        it would follow (JSON queries) or report as a bare "302 Found" (pages)."""
+        location = resp.headers.get("location", "") if resp.is_redirect else ""
+        if _CHECKPOINT.search(urlsplit(location).path):
+            raise instaloader.AbortDownloadException(f"checkpoint_required: redirected to {location}")
+        super()._raise_if_login_redirect(resp)
+
+    def _web_api_tokens(self) -> dict[str, str]:
+        try:
+            return super()._web_api_tokens()
+        except instaloader.BadResponseException as err:
+            # Not about any one post: the sync must stop rather than skip the post it was fetching.
+            raise instaloader.ConnectionException(f"Start page unreadable: {err}") from err
 
     @property
     def rate(self) -> ReportingRateController:
         controller = self._rate_controller
         assert isinstance(controller, ReportingRateController)
         return controller
+
+
+def _transient(err: instaloader.ConnectionException) -> bool:
+    """Whether a failed page load may work when tried again: a broken connection, a timeout, a 5xx."""
+    if isinstance(err.__cause__, requests.RequestException):
+        return True
+    status = _STATUS.match(str(err))
+    return status is not None and status.group(1).startswith("5")
 
 
 def no_waiting() -> bool:

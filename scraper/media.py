@@ -214,6 +214,7 @@ class MediaDownloader:
                         if not failed.retry or attempt >= self.retries:
                             log.info("not kept: %s (%s)", job.url, failed.reason)
                             return _failure(job, failed.reason)
+                        log.info("retrying %s (%s)", job.url, failed.reason)
                     self.sleep(self.backoff * 2**attempt)
                     attempt += 1
         except _Failed as failed:

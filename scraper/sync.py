@@ -23,16 +23,20 @@ from typing import Any
 
 import instaloader
 from instaloader import FrozenNodeIterator, NodeIterator, Post
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from scraper import fetch, store
 from scraper.config import Settings, normalize_username
-from scraper.errors import Interrupted, LoginNeeded, ScraperError, SyncBusy, classify
-from scraper.media import MediaDownloader, MediaJob, MediaResult
+from scraper.errors import DiskFull, Interrupted, LoginNeeded, ScraperError, SyncBusy, classify
+from scraper.media import DISK_FULL, MediaDownloader, MediaJob, MediaResult
 from scraper.models import MediaItem, Profile, SyncRun, utcnow
 from scraper.records import PostRecord
 
 log = logging.getLogger("scraper.sync")
+
+# What the CDN answers for a URL whose signature expired (Instagram's media URLs carry an expiry).
+EXPIRED = "http 403"
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,15 @@ class AccountSync:
             try:
                 self._sync(owner)
                 self.result.status = "ok"
+                log.info(
+                    "sync of %s done: %d new, %d updated, %d files, %d files not downloaded%s",
+                    self.username,
+                    self.result.new,
+                    self.result.updated,
+                    self.result.media_downloaded,
+                    self.result.media_failed,
+                    "".join(f"\n  {failure}" for failure in self.result.failures[:20]),
+                )
             except BaseException as exc:  # every failure is recorded, then mapped
                 self.result.error = classify(exc, self.username)
                 interrupted = self.result.error.exit_code == 130
@@ -220,7 +233,7 @@ class AccountSync:
             # Files that an earlier, interrupted run did not get.
             with self.sessions() as session:
                 leftovers = store.media_missing_files(session, self.profile_id, videos=self.options.videos)
-            self._download(leftovers)
+            self._download(leftovers, refresh_expired=True)
         if record.is_private and not self.ctx.is_logged_in:
             raise LoginNeeded("error.private", user=self.username)
         self._walk(profile, record.post_count)
@@ -238,6 +251,8 @@ class AccountSync:
             stem = PurePosixPath(key).stem[:80]
             job = MediaJob(row.profile_pic_url, f"{self.username}/profile_pic_{stem}", "profile_pic")
         result = self.downloader.download(job)
+        if result.error == DISK_FULL:
+            raise DiskFull()
         if result.error:
             self.result.failures.append(f"profile picture: {result.error}")
             log.warning("profile picture of %s not saved: %s", self.username, result.error)
@@ -396,7 +411,10 @@ class AccountSync:
     def _wants(self, item: MediaItem) -> bool:
         return item.file is None or (self.options.videos and item.is_video and item.video_file is None)
 
-    def _download(self, items: list[MediaItem]) -> None:
+    def _download(self, items: list[MediaItem], *, refresh_expired: bool = False) -> None:
+        """Fetch the items' missing files. With ``refresh_expired``, items whose stored CDN URL is
+        refused (403, as Instagram answers once a URL's signature expired) get their post fetched
+        again for fresh URLs, one request each, and are tried once more."""
         jobs: list[MediaJob] = []
         for item in items:
             stem = f"{self.username}/{item.post.shortcode}_{item.position}"
@@ -412,12 +430,46 @@ class AccountSync:
         def save(result: MediaResult) -> None:
             done.append(result)
             self._report(media_done=len(done))
+            if result.error == DISK_FULL:
+                raise DiskFull()  # stops the downloads still to come: they would fail the same way
+
+        def refused(result: MediaResult) -> bool:
+            return refresh_expired and result.error == EXPIRED
 
         try:
             self.downloader.download_all(jobs, on_result=save)
         finally:
-            self._save_media(done)
+            self._save_media([r for r in done if not refused(r)])
+        expired = [r for r in done if refused(r)]
+        if expired:
+            self._download(self._refresh_posts(expired))
         self._report(phase="posts")
+
+    def _refresh_posts(self, expired: list[MediaResult]) -> list[MediaItem]:
+        """Fetch again the posts of media whose URLs expired; their items, with fresh URLs. The media
+        of a post that is gone meanwhile count as failed."""
+        with self.sessions() as session:
+            ids = [result.job.key[0] for result in expired if isinstance(result.job.key, tuple)]
+            post_of = {
+                item.id: item.post.shortcode
+                for item in session.scalars(select(MediaItem).where(MediaItem.id.in_(ids)))
+            }
+        shortcodes = sorted(set(post_of.values()))
+        log.info("%s: media URLs refused, fetching posts again: %s", self.username, ", ".join(shortcodes))
+        records = [self._fetch_post(Post(self.ctx, {"shortcode": code})) for code in shortcodes]
+        found = [record for record in records if record is not None]
+        refreshed = {record.shortcode for record in found}
+        with self.sessions() as session:
+            saved = store.save_posts(session, self.profile_id, found, run_id=self.result.run_id)
+            session.commit()
+            self.result.updated += len(saved.updated)
+            missing = store.media_missing_files(session, self.profile_id, videos=self.options.videos)
+            items = [item for item in missing if item.post.shortcode in refreshed]
+        for result in expired:
+            assert isinstance(result.job.key, tuple)
+            if post_of.get(result.job.key[0]) not in refreshed:
+                self._failed(result)
+        return items
 
     def _save_media(self, results: list[MediaResult]) -> None:
         with self.sessions() as session:
@@ -425,8 +477,7 @@ class AccountSync:
                 assert isinstance(result.job.key, tuple)
                 item_id, kind = result.job.key
                 if result.error:
-                    self.result.media_failed += 1
-                    self.result.failures.append(f"{result.job.dest}: {result.error}")
+                    self._failed(result)
                     continue
                 item = session.get(MediaItem, item_id)
                 if item is None:
@@ -438,9 +489,12 @@ class AccountSync:
                 if not result.skipped:
                     self.result.media_downloaded += 1
             session.commit()
-        disk_full = next((r for r in results if r.error == "disk full"), None)
-        if disk_full is not None:
-            raise ScraperError("error.disk_full")
+        if any(r.error == DISK_FULL for r in results):
+            raise DiskFull()
+
+    def _failed(self, result: MediaResult) -> None:
+        self.result.media_failed += 1
+        self.result.failures.append(f"{result.job.dest}: {result.error}")
 
 
 @dataclass

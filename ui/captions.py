@@ -34,7 +34,7 @@ def page() -> None:
     for column, kind in ((left, "hashtags"), (right, "mentions")):
         with column:
             st.subheader(t(f"ui.captions.{kind}", lang))
-            tags = captions.top_tags(posts, kind)
+            tags = data.top_tags(username, kind)
             chart(captions.top_tags_chart(tags, kind, lang))
             csv_download(tags, f"{username}-{kind}", f"{kind}-csv")
     st.subheader(t("ui.captions.length", lang))
@@ -42,6 +42,6 @@ def page() -> None:
     chart(captions.caption_length_chart(lengths, lang))
     csv_download(lengths, f"{username}-caption-length", "length-csv")
     st.subheader(t("ui.captions.words", lang))
-    words = captions.top_words(posts)
+    words = data.top_words(username)
     chart(captions.top_words_chart(words, lang))
     csv_download(words, f"{username}-words", "words-csv")

@@ -59,11 +59,13 @@ def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
     """A button that downloads ``frame`` as CSV (UTF-8 with BOM, so spreadsheets read accents)."""
     st.download_button(
         t("ui.download_csv", language()),
-        frame.to_csv(index=False).encode("utf-8-sig"),
+        # Built only when clicked: every page has several of these, and reruns should stay cheap.
+        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,
         icon=":material/download:",
+        on_click="ignore",
     )
 
 
