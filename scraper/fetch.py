@@ -20,7 +20,7 @@ import requests
 from instaloader import InstaloaderContext, NodeIterator, Post, Profile, RateController
 
 from scraper.errors import Interrupted
-from scraper.records import MediaRecord, PostRecord, ProfileRecord
+from scraper.records import MediaRecord, PostRecord, ProfileRecord, cleaned
 
 log = logging.getLogger("scraper.fetch")
 
@@ -255,7 +255,7 @@ def ensure_full(post: Post) -> None:
 
 def profile_record(profile: Profile) -> ProfileRecord:
     """The ProfileRecord of an instaloader Profile."""
-    return ProfileRecord(
+    record = ProfileRecord(
         user_id=profile.userid,
         username=profile.username,
         full_name=profile.full_name or "",
@@ -271,6 +271,10 @@ def profile_record(profile: Profile) -> ProfileRecord:
         # The URL the profile page gives: asking the iPhone API for a larger one costs a request.
         profile_pic_url=profile.profile_pic_url_no_iphone,
     )
+    try:
+        return cleaned(record)
+    except ValueError as err:
+        raise instaloader.BadResponseException(f"Profile {profile.username}: {err}") from None
 
 
 def _dig(data: Any, *keys: Any) -> Any:
@@ -355,7 +359,7 @@ def post_record(post: Post) -> PostRecord:
     media = _media_items(raw, kind)
     is_video = kind == "video"
     timestamp = _first(raw.get("taken_at_timestamp"), raw.get("date"), raw.get("taken_at"))
-    return PostRecord(
+    record = PostRecord(
         shortcode=post.shortcode,
         media_id=post.mediaid,
         owner_id=int(owner_id) if owner_id is not None else 0,
@@ -393,6 +397,10 @@ def post_record(post: Post) -> PostRecord:
         ),
         media=media,
     )
+    try:
+        return cleaned(record)
+    except ValueError as err:
+        raise instaloader.BadResponseException(f"Post {post.shortcode}: {err}") from None
 
 
 def page_of(iterator: NodeIterator[Post]) -> int:

@@ -6,8 +6,10 @@ here talks to Instagram or the database, so both sides can be tested on their ow
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from typing import Any, TypeVar
 
 POST_TYPES = ("image", "video", "carousel")
 
@@ -71,3 +73,66 @@ class PostRecord:
     width: int | None = None
     height: int | None = None
     media: tuple[MediaRecord, ...] = field(default_factory=tuple)
+
+
+# What Instagram (or an archive file) sends is checked once, here, before it reaches the database:
+# JSON allows lone surrogates, which UTF-8 cannot store, and numbers SQLite's INTEGER cannot hold.
+
+INT64_MAX = 2**63 - 1
+_COUNTS = {"likes", "comments", "video_views", "video_plays", "followers", "followees", "post_count"}
+_SIZES = {"width", "height"}
+_IDS = {"user_id", "media_id", "owner_id", "location_id"}
+
+
+def text(value: str | None) -> str | None:
+    """``value`` storable as UTF-8: a lone surrogate becomes U+FFFD, everything else stays as sent."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
+def count(value: object) -> int | None:
+    """A count as an int, or None when it is missing, negative, not finite or too large to store."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return int(value) if 0 <= value <= INT64_MAX else None
+
+
+def identifier(value: object) -> int:
+    """An Instagram id as an int; ValueError when it is not one the database can hold."""
+    number = int(value)  # type: ignore[call-overload]
+    if not 0 <= number <= INT64_MAX:
+        raise ValueError(f"id out of range: {value!r}")
+    return number
+
+
+def _clean(record: Any) -> Any:
+    changes: dict[str, Any] = {}
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if isinstance(value, str):
+            changes[item.name] = text(value)
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            changes[item.name] = tuple(text(v) for v in value)
+        elif item.name in _COUNTS or item.name in _SIZES:
+            changes[item.name] = count(value)
+        elif item.name in _IDS and value is not None:
+            changes[item.name] = identifier(value)
+    if isinstance(record, PostRecord):
+        changes["media"] = tuple(_clean(m) for m in record.media)
+    return replace(record, **changes)
+
+
+RecordT = TypeVar("RecordT", "ProfileRecord", "PostRecord")
+
+
+def cleaned(record: RecordT) -> RecordT:
+    """The record with its text storable and its numbers in range (ids out of range: ValueError)."""
+    result: RecordT = _clean(record)
+    return result

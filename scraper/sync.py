@@ -12,6 +12,7 @@ timeline (``history_complete``) or to the position in ``backfill_state`` is stor
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -317,8 +318,9 @@ class AccountSync:
                                 continue
                     if fetch.is_complete(post) or position <= opts.refresh_recent:
                         # Logged in, the page carries the post's counts: refreshing them is free.
-                        fetch.ensure_full(post)
-                        walk.buffer.append(fetch.post_record(post))
+                        refreshed = self._fetch_post(post)
+                        if refreshed is not None:
+                            walk.buffer.append(refreshed)
                     continue
                 if opts.max_posts is not None and walk.fetched >= opts.max_posts:
                     self.result.stop_reason = "max posts"
@@ -350,16 +352,17 @@ class AccountSync:
             self._flush(walk, keep_item=True)
 
     def _fetch_post(self, post: Post) -> PostRecord | None:
-        """The post's record, fetching it if needed; None for a post that vanished meanwhile."""
+        """The post's record, fetching it if needed; None for a post that vanished meanwhile or that
+        Instagram describes in a way that can't be stored."""
         try:
-            fetch.ensure_full(post)
-        except instaloader.PostChangedException:
-            pass  # instaloader updated the node to the post it was redirected to
+            # On PostChangedException instaloader has updated the node to the post it was redirected to.
+            with contextlib.suppress(instaloader.PostChangedException):
+                fetch.ensure_full(post)
+            return fetch.post_record(post)
         except instaloader.BadResponseException as err:
             log.warning("post %s skipped: %s", post.shortcode, err)
             self.result.skipped += 1
             return None
-        return fetch.post_record(post)
 
     def _jump(self, walk: _Walk, profile: instaloader.Profile, state: dict[str, Any]) -> bool:
         """Continue the walk where an earlier one stopped; False if that point can't be used."""
