@@ -27,13 +27,13 @@ from typing import Any
 
 import instaloader
 from instaloader.exceptions import InstaloaderException, InvalidArgumentException
-from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from scraper import fetch, store
 from scraper.config import Settings, normalize_username, path_under
 from scraper.errors import INTERRUPTED, BadInput, ScraperError, classify
+from scraper.media import FORMAT_EXT, picture_format
 from scraper.models import Post, PostMetrics, Profile, ProfileSnapshot, SyncRun, utcnow
 from scraper.records import PostRecord, ProfileRecord
 
@@ -45,7 +45,6 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp")
 VIDEO_EXT = ".mp4"
 PROFILE_PIC = "_profile_pic.jpg"
 # Pillow's name for a checked picture -> the extension it is stored with, as scraper.media names them.
-FORMAT_EXT = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 SHORTCODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # What fetch.profile_record reads, for profile files saved without some of it (instaloader 4.13 kept
@@ -577,15 +576,10 @@ class _MediaCopier:
 
 
 def _picture_ext(path: Path) -> str:
-    """The extension for picture ``path`` after decoding it in full, or _Skip saying why not."""
-    try:
-        with Image.open(path) as image:
-            image.load()  # a cut-off file raises here (LOAD_TRUNCATED_IMAGES stays False)
-            kind = image.format or ""
-    except Exception as exc:  # Pillow raises many types on broken data
-        raise _Skip("truncated image" if "truncated" in str(exc).lower() else "not an image") from exc
-    if kind not in FORMAT_EXT:
-        raise _Skip(f"unsupported image type {kind}")
+    """The extension for picture ``path`` after the same checks a download gets, or _Skip saying why not."""
+    kind, reason = picture_format(path)
+    if kind is None:
+        raise _Skip(reason or "not an image")
     return FORMAT_EXT[kind]
 
 

@@ -7,7 +7,12 @@ newest Alembic revision, so a database made by an older version is upgraded in p
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +24,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+try:
+    import fcntl
+except ImportError:  # Windows: upgrades are serialised within a process only
+    fcntl = None  # type: ignore[assignment]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
 _upgrade_lock = threading.Lock()
@@ -26,11 +36,29 @@ _upgrade_lock = threading.Lock()
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    _use_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the database in WAL mode (a setting kept in the file, so it is a no-op once made).
+
+    While another connection switches a new database to WAL, SQLite answers "database is locked" at
+    once instead of waiting out the busy timeout, so two processes opening a new database at once
+    would fail; this tries again within the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -55,8 +83,39 @@ def create(url: str) -> Engine:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default)."""
-    with _upgrade_lock:
+    with _upgrade_lock, _upgrade_turn(engine):
         command.upgrade(alembic_config(engine), revision)
+
+
+@contextmanager
+def _upgrade_turn(engine: Engine) -> Iterator[None]:
+    """Hold the turn to upgrade a SQLite file's schema among processes: a lock on its folder.
+
+    SQLite runs Alembic's DDL outside a transaction, so two processes opening a new database at once
+    (a sync from the command line while the dashboard starts) would both create the tables, and one
+    would fail on "table ... already exists". The second waits here, then finds the schema upgraded.
+    The lock is on the folder, so nothing is left beside the database, and not on the database file:
+    closing another handle on that file would drop SQLite's own locks on it.
+    """
+    url = engine.url
+    database = url.database
+    if (
+        engine.dialect.name != "sqlite"
+        or fcntl is None
+        or not database
+        or database == ":memory:"
+        or url.query.get("uri")  # a file: URI, not a path
+    ):
+        yield
+        return
+    folder = os.open(Path(database).resolve().parent, os.O_RDONLY)
+    try:
+        # A file system without flock (some network ones) upgrades as before, unserialised.
+        with suppress(OSError):
+            fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # and with it the lock
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -107,6 +107,10 @@ class MediaResult:
         return self.error is None
 
 
+# Larger pictures are refused: Instagram's are at most about 1440 x 1800 px.
+MAX_IMAGE_PIXELS = 80_000_000
+
+
 class _Failed(Exception):
     """A job's short failure reason, and whether trying again may help."""
 
@@ -132,7 +136,7 @@ class MediaDownloader:
         *,
         workers: int = 8,
         thumb_size: int = 320,
-        max_image_pixels: int = 80_000_000,
+        max_image_pixels: int = MAX_IMAGE_PIXELS,
         retries: int = 2,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
@@ -231,7 +235,10 @@ class MediaDownloader:
             try:
                 ext, written = self._receive(job, part, stop)
                 if job.kind != "video":
-                    ext = FORMAT_EXT.get(_verify_image(part, self.max_image_pixels), ext)
+                    kind = _verify_image(part, self.max_image_pixels)
+                    if kind not in FORMAT_EXT:  # browsers can't show it; Pillow's rarer decoders stay unused
+                        raise _Failed(f"unsupported image {kind}")
+                    ext = FORMAT_EXT[kind]
                 final = target.with_name(target.name + ext)
                 os.replace(part, final)
             except _Failed:
@@ -438,6 +445,18 @@ def _verify_image(path: Path, max_pixels: int) -> str:
                 raise _Failed(TRUNCATED, retry=True) from exc
             raise _Failed(NOT_AN_IMAGE) from exc
         return image.format or ""
+
+
+def picture_format(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> tuple[str | None, str | None]:
+    """(Pillow's format name, None) for a picture we can keep, else (None, the short reason why not):
+    decoded in full, with decompression bombs and formats outside FORMAT_EXT refused."""
+    try:
+        kind = _verify_image(path, max_pixels)
+    except _Failed as failed:
+        return None, failed.reason
+    if kind not in FORMAT_EXT:
+        return None, f"unsupported image {kind}"
+    return kind, None
 
 
 def _is_image(path: Path) -> bool:

@@ -12,15 +12,15 @@ import socket
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import PurePosixPath
+from datetime import UTC, datetime, timedelta
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from scraper.errors import SyncBusy
+from scraper.errors import Interrupted, SyncBusy
 from scraper.models import (
     CaptionVersion,
     MediaItem,
@@ -269,13 +269,32 @@ def last_runs(session: Session) -> dict[str, SyncRun]:
 
 # Locks: one sync per account at a time, across threads, processes and machines sharing the database.
 
+# A holder on this host is alive while its process is; a process younger than the lock (by more than
+# this margin for clock rounding) only reuses the pid of a dead holder.
+_PID_REUSE_MARGIN = timedelta(seconds=2)
+
 
 def lock_owner() -> str:
     """An owner string naming this host and process, unique per acquisition."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _holder_alive(owner: str, heartbeat_at: datetime) -> bool:
+def _process_started(pid: int) -> datetime | None:
+    """When process ``pid`` started, where the system tells (Linux's /proc); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        ticks = int(fields[19])  # field 22, starttime: clock ticks after boot
+        return datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), UTC)
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def _holder_alive(owner: str, acquired_at: datetime, heartbeat_at: datetime) -> bool:
     host, pid, _ = [*owner.split(":"), "", "", ""][:3]
     if host == socket.gethostname() and pid.isdigit():
         try:
@@ -283,20 +302,40 @@ def _holder_alive(owner: str, heartbeat_at: datetime) -> bool:
         except ProcessLookupError:
             return False
         except PermissionError:
-            return True
-        # Same process (another thread) or a live process: trust the heartbeat.
+            pass  # a live process of another user: it may still be the holder
+        started = _process_started(int(pid))
+        if started is not None:
+            # The holder itself, however long it has been silent (instaloader waits out Instagram's
+            # rate limit for 11 minutes in one sleep); or a newer process that got a dead holder's pid.
+            return started <= acquired_at + _PID_REUSE_MARGIN
+        # Where a process's age is unknown: trust the heartbeat.
     return utcnow() - heartbeat_at < LOCK_STALE_AFTER
 
 
 def acquire_lock(session: Session, username: str, owner: str) -> None:
-    """Take the sync lock of ``username`` or raise SyncBusy; a lock left by a dead process is taken over."""
+    """Take the sync lock of ``username`` or raise SyncBusy; a lock left by a dead process is taken over,
+    and the runs it left "running" are marked interrupted."""
     now = utcnow()
     held = session.get(SyncLock, username, populate_existing=True)
     if held is not None:
-        if _holder_alive(held.owner, held.heartbeat_at):
+        if _holder_alive(held.owner, held.acquired_at, held.heartbeat_at):
             session.rollback()
             raise SyncBusy(user=username)
-        session.execute(delete(SyncLock).where(SyncLock.username == username, SyncLock.owner == held.owner))
+        taken = session.execute(
+            delete(SyncLock).where(SyncLock.username == username, SyncLock.owner == held.owner)
+        )
+        if getattr(taken, "rowcount", 0) == 1:
+            # Runs are only started under the lock, so the account's running ones were the dead holder's.
+            session.execute(
+                update(SyncRun)
+                .where(SyncRun.username == username, SyncRun.status == "running")
+                .values(
+                    status="interrupted",
+                    finished_at=now,
+                    error=Interrupted().message(),
+                    error_code=Interrupted.exit_code,
+                )
+            )
     session.add(SyncLock(username=username, owner=owner, acquired_at=now, heartbeat_at=now))
     try:
         session.commit()

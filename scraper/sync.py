@@ -35,6 +35,7 @@ from scraper.models import MediaItem, Profile, SyncRun, utcnow
 from scraper.records import PostRecord
 
 log = logging.getLogger("scraper.sync")
+HEARTBEAT_SECONDS = 60.0
 
 # What the CDN answers for a URL whose signature expired (Instagram's media URLs carry an expiry).
 EXPIRED = "http 403"
@@ -151,6 +152,7 @@ class AccountSync:
             log.info("sync of %s refused: another sync holds its lock", self.username)
             self.result.status, self.result.error = "refused", busy
             return self.result
+        alive = self._keep_lock_alive(owner)
         try:
             with self.sessions() as session:
                 run = SyncRun(username=self.username, source="demo" if self._is_demo else "instagram")
@@ -187,10 +189,28 @@ class AccountSync:
                 self.result.api_requests = self.ctx.rate.requests
                 self._finish_run()
         finally:
+            alive.set()
             with self.sessions() as session:
                 store.release_lock(session, self.username, owner)
         self._report(phase="done")
         return self.result
+
+    def _keep_lock_alive(self, owner: str) -> threading.Event:
+        """Refresh the lock's heartbeat every minute until the returned event is set: a rate-limit
+        wait can last longer than the time after which another machine takes a silent lock over."""
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                try:
+                    with self.sessions() as session:
+                        store.heartbeat(session, self.username, owner)
+                        session.commit()
+                except Exception:
+                    log.warning("heartbeat of the %s lock failed", self.username, exc_info=True)
+
+        threading.Thread(target=beat, name=f"lock-{self.username}", daemon=True).start()
+        return stop
 
     def _finish_run(self) -> None:
         with self.sessions() as session:

@@ -343,7 +343,7 @@ def test_import_folder(
         [
             (folder.broken_xz, "damaged .xz file"),
             (folder.garbage_json, "invalid JSON"),
-            (folder.truncated_jpeg, "truncated image"),
+            (folder.truncated_jpeg, "truncated"),
         ]
     )
     assert sorted(handled) == sorted(p.name for p in folder.path.glob("*.json*") if "comments" not in p.name)
