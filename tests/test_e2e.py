@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
+
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
 ACCOUNT = "ermua.kultura"
-HOSTILE = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else None
@@ -29,17 +22,10 @@ if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard on a free port, over an empty archive, with a 40-post account replayed."""
     tmp = tmp_path_factory.mktemp("e2e")
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'archive.db'}",
@@ -48,42 +34,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATA_DIR": str(tmp / "data"),
         "PYTHONPATH": str(ROOT),
     }
-    command = [
-        sys.executable, "-m", "scraper.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-    ]  # fmt: skip
-    log = (tmp / "server.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # poll until the server answers
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        assert process.poll() is None, (tmp / "server.log").read_text()
-        assert time.monotonic() < deadline, "the dashboard did not start"
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
-    shutil.copy(tmp / "server.log", ARTIFACTS / "server.log") if ARTIFACTS.exists() else None
+    args = ["-m", "scraper.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard"]
+    with dashboard([*args, "--server.address", "127.0.0.1"], env, tmp / "server.log") as running:
+        yield running.url
+    if ARTIFACTS.exists():
+        shutil.copy(tmp / "server.log", ARTIFACTS / "server.log")
 
 
 @pytest.fixture(scope="module")
 def page(server: str) -> Iterator[Page]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                "--disable-background-networking", "--disable-component-update",
-            ],
-        )  # fmt: skip
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
         yield context.new_page()
         browser.close()

@@ -15,11 +15,7 @@ import logging
 import os
 import pickle
 import socket
-import subprocess
-import sys
-import time
 import tomllib
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +32,12 @@ from scraper.replay import InstagramReplay, build_account
 from scraper.service import Archive
 from scraper.session import import_session, login, session_path
 from scraper.sync import SyncOptions
+from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "security"
-CHROMIUM = "/usr/bin/chromium"
 ACCOUNT = "hostile.xss"
 # Each would set window.__pwned if the page ever ran or rendered it as markup.
 PAYLOADS = (
@@ -54,12 +49,6 @@ PAYLOADS = (
 PAYLOAD = " ".join(PAYLOADS)
 CAPTION = PAYLOAD + " #xss"
 SECRET = "b7e1c0de-not-for-the-browser"  # in a file beside the media root
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -98,7 +87,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         patch.setenv("SCRAPER_NO_WAIT", "1")
         shortcode = seed(settings)
     (tmp / "secret.txt").write_text(SECRET)
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": settings.db_url,
@@ -108,28 +96,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("STREAMLIT_SERVER_ADDRESS", None)
-    command = [
-        sys.executable, "-m", "scraper.offline", "--", "dashboard",
-        "--server.port", str(port), "--server.headless", "true",
-    ]  # fmt: skip
-    log = (tmp / "server.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # poll until the server answers
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        assert process.poll() is None, (tmp / "server.log").read_text()
-        assert time.monotonic() < deadline, "the dashboard did not start"
-        time.sleep(0.2)
-    yield Server(url, port, process.pid, shortcode, settings)
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    with dashboard(["-m", "scraper.offline", "--", "dashboard"], env, tmp / "server.log") as running:
+        yield Server(running.url, running.port, running.pid, shortcode, settings)
 
 
 # Hostile text in a real browser
@@ -145,13 +113,7 @@ def page(server: Server) -> Iterator[Page]:
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                "--disable-background-networking", "--disable-component-update",
-            ],
-        )  # fmt: skip
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
         yield context.new_page()
         browser.close()
