@@ -35,13 +35,10 @@ import importlib.metadata
 import logging
 import os
 import platform
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -56,11 +53,8 @@ import _synthetic  # noqa: E402  (beside this script)
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-    "--disable-background-networking", "--disable-component-update",
-]  # fmt: skip
+from tests.server import CHROMIUM, CHROMIUM_ARGS, dashboard  # noqa: E402
+
 TZ = "Europe/Madrid"
 LANG = "es"
 PAGES = ["accounts", "profile", "gallery", "captions", "frequency", "engagement"]
@@ -256,45 +250,13 @@ def on_server(
     return warm_up, server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def dashboard_server(dataset: _synthetic.Dataset) -> Iterator[tuple[str, int]]:
     """``streamlit run dashboard.py`` over the data set on a free port: its URL and process id."""
-    port = free_port()
     env = {**os.environ, **dataset.env(), "PYTHONPATH": str(ROOT)}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true",
-    ]  # fmt: skip
-    log_path = dataset.root / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:  # poll until the server answers
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the dashboard did not start; see {log_path}")
-                time.sleep(0.2)
-            yield url, process.pid
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    args = ["-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1"]
+    with dashboard(args, env, dataset.root / "server.log") as running:
+        yield running.url, running.pid
 
 
 def process_tree(pid: int) -> list[int]:
@@ -398,7 +360,7 @@ def in_browser(
     run = BrowserRun()
     with dashboard_server(dataset) as (url, pid), sync_playwright() as playwright:
         run.rss_start = resident_bytes(pid)[0]
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         run.chromium = browser.version
 
         def new_context() -> Any:
