@@ -62,6 +62,7 @@ from tests.test_archive import (
     structure,
     write_json,
 )
+from tests.test_media import png_claiming
 
 CDN = "https://scontent.cdninstagram.test/v/t51.2885-15"
 
@@ -810,23 +811,6 @@ def test_a_count_out_of_range_is_stored_as_unknown(
         likes = session.scalar(select(Post.likes).where(Post.shortcode == "BHuge000001"))
     archive.engine.dispose()
     assert likes is None
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A PNG whose header claims ``width`` x ``height``, with almost no pixel data (as in test_media)."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
-        + chunk(b"IEND", b"")
-    )
 
 
 @pytest.mark.parametrize(

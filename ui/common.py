@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import altair as alt
@@ -53,6 +54,17 @@ def pick_accounts() -> list[str]:
     if chosen != accounts_in_url():
         set_accounts_in_url(chosen)
     return [str(c) for c in chosen]
+
+
+def choice(
+    label: str, options: Sequence[str], default: str, key_prefix: str, *, key: str | None = None
+) -> str:
+    """One of ``options`` as buttons side by side, labelled from the catalog (``key_prefix`` + option)."""
+    lang = language()
+    picked = st.segmented_control(
+        label, options, default=default, format_func=lambda o: t(f"{key_prefix}{o}", lang), key=key
+    )
+    return str(picked or default)
 
 
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:

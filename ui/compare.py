@@ -10,8 +10,9 @@ from i18n import t
 from insights import compare
 from insights.charts import column_labels
 from insights.engagement import follower_growth_chart
+from insights.frequency import PERIODS
 from ui import data
-from ui.common import chart, csv_download, pick_accounts
+from ui.common import chart, choice, csv_download, pick_accounts
 from ui.state import language, timezone
 
 
@@ -25,16 +26,7 @@ def page() -> None:
     posts = data.posts(usernames)
     tz = timezone()
     st.subheader(t("ui.compare.frequency", lang))
-    period = (
-        st.segmented_control(
-            t("ui.frequency.period", lang),
-            ("day", "week", "month"),
-            default="month",
-            format_func=lambda p: t(f"ui.frequency.{p}", lang),
-            key="compare_period",
-        )
-        or "month"
-    )
+    period = choice(t("ui.frequency.period", lang), PERIODS, "month", "ui.frequency.", key="compare_period")
     per_period = compare.compare_frequency(posts, period, tz)
     chart(compare.compare_frequency_chart(per_period, period, lang))
     csv_download(per_period, "compare-frequency", "cmp-frequency-csv")

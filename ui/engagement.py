@@ -8,7 +8,7 @@ import streamlit as st
 from i18n import t
 from insights import engagement
 from ui import data
-from ui.common import account_posts, chart, csv_download, image
+from ui.common import account_posts, chart, choice, csv_download, image
 from ui.state import language, timezone
 
 SHOWN = ["shortcode", "taken_at", "type", "likes", "comments", "views", "engagement"]
@@ -25,15 +25,7 @@ def page() -> None:
     st.metric(t("ui.engagement.rate", lang), "—" if rate != rate else f"{rate:.2%}")
     st.caption(t("chart.engagement_formula", lang))
 
-    metric = (
-        st.segmented_control(
-            t("ui.engagement.metric", lang),
-            engagement.METRICS,
-            default="likes",
-            format_func=lambda m: t(f"chart.metric.{m}", lang),
-        )
-        or "likes"
-    )
+    metric = choice(t("ui.engagement.metric", lang), engagement.METRICS, "likes", "chart.metric.")
     over_time = engagement.engagement_over_time(posts, metric)
     chart(engagement.engagement_over_time_chart(over_time, metric, lang))
     csv_download(over_time, f"{username}-{metric}", "over-time-csv")

@@ -8,7 +8,7 @@ from i18n import t
 from insights import frequency
 from scraper.models import utcnow
 from ui import data
-from ui.common import account_posts, chart, csv_download
+from ui.common import account_posts, chart, choice, csv_download
 from ui.state import language, timezone
 
 
@@ -27,15 +27,7 @@ def page() -> None:
     cols[2].metric(t("ui.frequency.last_30", lang), stats["posts_last_30_days"])
     cols[3].metric(t("ui.frequency.streak", lang), stats["longest_daily_streak"])
 
-    period = (
-        st.segmented_control(
-            t("ui.frequency.period", lang),
-            frequency.PERIODS,
-            default="week",
-            format_func=lambda p: t(f"ui.frequency.{p}", lang),
-        )
-        or "week"
-    )
+    period = choice(t("ui.frequency.period", lang), frequency.PERIODS, "week", "ui.frequency.")
     per_period = frequency.posts_per_period(posts, period, tz)
     chart(frequency.posts_per_period_chart(per_period, period, lang))
     csv_download(per_period, f"{username}-posts-per-{period}", "period-csv")
