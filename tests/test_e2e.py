@@ -56,17 +56,31 @@ def no_error(page: Page) -> None:
     expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
 
 
+@pytest.fixture(autouse=True)
+def _screenshot_on_failure(request: pytest.FixtureRequest, page: Page) -> Iterator[None]:
+    """Keep what the browser showed when a test failed, next to the other artifacts."""
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed_before:
+        page.screenshot(path=ARTIFACTS / f"failed-{request.node.name}.png", full_page=True)
+
+
 def test_sync_from_the_sidebar_then_every_page_draws(server: str, page: Page) -> None:
     page.goto(server)
+    # The first run of the script is over when the start page says the archive is empty.
+    expect(page.get_by_text("No account stored yet")).to_be_visible(timeout=30_000)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_role("textbox", name="Instagram account").fill(ACCOUNT)
+    box = sidebar.get_by_role("textbox", name="Instagram account")
+    box.fill(ACCOUNT)
+    expect(box).to_have_value(ACCOUNT)
     sidebar.get_by_role("button", name="Sync", exact=True).click()
     expect(sidebar.get_by_text(f"{ACCOUNT}: 40 new posts")).to_be_visible(timeout=90_000)
     # The start page lists what the sync stored.
     expect(page.locator("[data-testid='stMain'] [data-testid='stDataFrame']")).to_be_visible(timeout=30_000)
     expect(sidebar.get_by_text("40 posts ·")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "1-synced.png", full_page=True)
-    # A second sync gives growth curves and follower growth their second point.
+    # A second sync gives follower growth its second point. Click once the progress panel is gone.
+    expect(sidebar.get_by_role("button", name="Cancel")).to_have_count(0)
     sidebar.get_by_role("button", name="Update").first.click()
     expect(sidebar.get_by_text(f"{ACCOUNT}: 0 new posts")).to_be_visible(timeout=90_000)
     no_error(page)

@@ -194,8 +194,14 @@ def test_hostile_text_runs_nothing_and_renders_no_markup(server: Server, page: P
 
 
 def type_account(page: Page, typed: str) -> None:
+    from playwright.sync_api import expect
+
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_role("textbox", name=t("ui.sync.account", "en")).fill(typed)
+    # The start page's table shows once the script's first run is over; typing earlier may be lost.
+    expect(page.locator("[data-testid='stMain'] [data-testid='stDataFrame']")).to_be_visible(timeout=30_000)
+    box = sidebar.get_by_role("textbox", name=t("ui.sync.account", "en"))
+    box.fill(typed)
+    expect(box).to_have_value(typed)
     sidebar.get_by_role("button", name=t("ui.sync.start", "en"), exact=True).click()
 
 
