@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from i18n import MESSAGES, t
@@ -28,6 +29,11 @@ MAX_TICKS = 16
 def empty(columns: Sequence[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
     """An empty frame with these columns (and dtypes where given)."""
     return pd.DataFrame({name: pd.Series([], dtype=(dtypes or {}).get(name, "object")) for name in columns})
+
+
+def floats(values: pd.Series) -> pd.Series:
+    """Counts (nullable) as floats, NaN where missing."""
+    return pd.Series(values.astype("Float64").to_numpy(dtype=float, na_value=np.nan), index=values.index)
 
 
 def local_times(times: pd.Series, tz: str) -> pd.Series:

@@ -4,11 +4,10 @@ Follower growth is ``insights.engagement.follower_growth_chart``, which draws a 
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from i18n import t
-from insights.charts import PERCENT, TYPES, empty, title, type_color, type_names
+from insights.charts import PERCENT, TYPES, empty, floats, title, type_color, type_names
 from insights.engagement import follower_growth_chart
 from insights.frequency import posts_per_period, posts_per_period_chart
 
@@ -46,10 +45,10 @@ def compare_engagement(frame: pd.DataFrame) -> pd.DataFrame:
     numbers = pd.DataFrame(
         {
             "username": frame["username"],
-            "followers": frame["followers"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+            "followers": floats(frame["followers"]),
             "engagement": frame["engagement"].astype(float),
-            "likes": frame["likes"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
-            "comments": frame["comments"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+            "likes": floats(frame["likes"]),
+            "comments": floats(frame["comments"]),
         }
     )
     grouped = numbers.groupby("username")

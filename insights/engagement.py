@@ -17,6 +17,7 @@ from insights.charts import (
     TYPES,
     date_axis,
     empty,
+    floats,
     local_times,
     several_accounts,
     thin,
@@ -35,11 +36,6 @@ BY_TIME_COLUMNS = ["weekday", "hour", "posts", "mean_engagement"]
 GROWTH_COLUMNS = ["shortcode", "username", "hours_since_post", "likes", "comments", "views"]
 
 
-def _floats(values: pd.Series) -> pd.Series:
-    """Counts (nullable) as floats, NaN where missing."""
-    return pd.Series(values.astype("Float64").to_numpy(dtype=float, na_value=np.nan), index=values.index)
-
-
 def _metric_title(metric: str, lang: str) -> str:
     return t(f"chart.metric.{metric}", lang)
 
@@ -52,7 +48,7 @@ def engagement_over_time(frame: pd.DataFrame, metric: str, window: int = 9) -> p
     """Each post's ``metric`` (posts without it left out), oldest first, with the rolling median of
     ``window`` posts of the same account centred on it (fewer at either end; for an even window one more
     before than after): taken_at, value, rolling_median, shortcode, username, type."""
-    values = _floats(frame[metric]) if not frame.empty else pd.Series([], dtype=float)
+    values = floats(frame[metric]) if not frame.empty else pd.Series([], dtype=float)
     data = pd.DataFrame(
         {
             "taken_at": frame["taken_at"],
@@ -126,8 +122,8 @@ def by_type(frame: pd.DataFrame) -> pd.DataFrame:
     numbers = pd.DataFrame(
         {
             "type": frame["type"],
-            "likes": _floats(frame["likes"]),
-            "comments": _floats(frame["comments"]),
+            "likes": floats(frame["likes"]),
+            "comments": floats(frame["comments"]),
             "engagement": frame["engagement"].astype(float),
         }
     )
@@ -229,7 +225,7 @@ def bottom_posts(frame: pd.DataFrame, n: int = 5, by: str = "engagement") -> pd.
 
 
 def _ranked(frame: pd.DataFrame, n: int, by: str, *, descending: bool) -> pd.DataFrame:
-    values = _floats(frame[by]) if not frame.empty else pd.Series([], dtype=float)
+    values = floats(frame[by]) if not frame.empty else pd.Series([], dtype=float)
     ranked = frame.assign(_value=values, _time=frame["taken_at"])[values.notna()]
     ranked = ranked.sort_values(["_value", "_time"], ascending=[not descending, False], kind="stable")
     return ranked.head(n).drop(columns=["_value", "_time"])
