@@ -91,9 +91,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "La base de datos no guarda ninguna cuenta, así que se borrarían todos los archivos de {media}. "
         "Revisa --db y --media-dir.",
     },
+    "error.rate_store": {
+        "en": "The shared request budget ({where}) cannot be reached, so nothing more was asked of "
+        "Instagram. Check that Redis runs and SCRAPER_RATE_URL; what was fetched is kept.",
+        "es": "No se puede acceder al límite de peticiones compartido ({where}), así que no se ha pedido "
+        "nada más a Instagram. Comprueba que Redis funciona y SCRAPER_RATE_URL; lo descargado se conserva.",
+    },
     "error.busy": {
         "en": "“{user}” is already being synced by another process.",
         "es": "Otro proceso ya está sincronizando «{user}».",
+    },
+    "error.bad_every": {
+        "en": "“{value}” is not an interval of at least 10 minutes; use e.g. 30m, 6h or 1d.",
+        "es": "«{value}» no es un intervalo de al menos 10 minutos; usa por ejemplo 30m, 6h o 1d.",
+    },
+    "error.worker_lost": {
+        "en": "The worker syncing “{user}” stopped answering. Start the sync again: it continues where "
+        "it stopped.",
+        "es": "El proceso que sincronizaba «{user}» ha dejado de responder. Vuelve a lanzar la "
+        "sincronización: sigue donde se quedó.",
+    },
+    "error.broker_unreachable": {
+        "en": "The job queue (SCRAPER_BROKER_URL) cannot be reached, so the sync was not started. The "
+        "details are in {log}.",
+        "es": "No se puede conectar con la cola de tareas (SCRAPER_BROKER_URL), así que la "
+        "sincronización no ha empezado. Los detalles están en {log}.",
     },
     "error.interrupted": {
         "en": "Sync interrupted; the next run continues where it stopped.",
@@ -158,6 +180,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{user}: {posts} posts stored (demo data)",
         "es": "{user}: {posts} publicaciones guardadas (datos de demostración)",
     },
+    "cli.watch.added": {
+        "en": "Watching {users}: synced every {every}.",
+        "es": "En seguimiento {users}: se sincroniza cada {every}.",
+    },
+    "cli.watch.removed": {
+        "en": "No longer watched: {users} (stored posts are kept).",
+        "es": "Ya no se sigue: {users} (las publicaciones guardadas se conservan).",
+    },
+    "cli.watch.not_watched": {
+        "en": "Not on the watch list: {users}",
+        "es": "No están en la lista de seguimiento: {users}",
+    },
+    "cli.watch.header": {
+        "en": "account\tevery\tlast sync started\tstatus\tnext due",
+        "es": "cuenta\tcada\tinicio de la última sincronización\testado\tsiguiente",
+    },
+    "cli.watch.empty": {
+        "en": "The watch list is empty. Add accounts with: python -m scraper watch add USERNAME",
+        "es": "La lista de seguimiento está vacía. Añade cuentas con: python -m scraper watch add USUARIO",
+    },
+    "cli.watch.now": {"en": "now", "es": "ahora"},
+    "cli.watch.queued": {
+        "en": "{user}: queued for the workers",
+        "es": "{user}: en cola para los procesos de sincronización",
+    },
+    "cli.watch.cleanup": {
+        "en": "Media cleanup: {files} files deleted ({size}).",
+        "es": "Limpieza de archivos: {files} archivos borrados ({size}).",
+    },
+    "cli.watch.paused": {
+        "en": "Paused until {until}: {message}",
+        "es": "En pausa hasta las {until}: {message}",
+    },
+    "cli.watch.running": {
+        "en": "Watching {count} accounts; Ctrl-C stops.",
+        "es": "Siguiendo {count} cuentas; Ctrl-C para parar.",
+    },
     "cli.login.password": {
         "en": "Instagram password for {user}: ",
         "es": "Contraseña de Instagram de {user}: ",
@@ -193,6 +252,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.sync.start": {"en": "Sync", "es": "Sincronizar"},
     "ui.sync.update": {"en": "Update", "es": "Actualizar"},
     "ui.sync.cancel": {"en": "Cancel", "es": "Cancelar"},
+    "ui.sync.queued_worker": {
+        "en": "{user}: queued, waiting for a free worker",
+        "es": "{user}: en cola, esperando a un proceso libre",
+    },
     "ui.sync.queued": {
         "en": "{user}: waiting for the sync before it",
         "es": "{user}: esperando a la sincronización anterior",

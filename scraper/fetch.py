@@ -161,9 +161,19 @@ def make_loader(
     rate_sleep: Callable[[float], None] | None = None,
     session_file: Path | None = None,
     session_user: str | None = None,
+    rate_controller: Callable[..., ReportingRateController] | None = None,
 ) -> instaloader.Instaloader:
     """An Instaloader that downloads nothing by itself, with an ArchiveContext (logged in if a
-    session file is given)."""
+    session file is given).
+
+    ``rate_controller`` is called as ReportingRateController is; by default it is the budget shared
+    through Redis when one is configured (``scraper.ratelimit``), else ReportingRateController.
+    """
+    if rate_controller is None:
+        from scraper import ratelimit  # it builds on this module
+
+        rate_controller = ratelimit.controller_factory()
+    controller = rate_controller
     if sleep is None:
         sleep = not no_waiting()
     if rate_sleep is None and no_waiting():
@@ -178,9 +188,7 @@ def make_loader(
         quiet=True,
         max_connection_attempts=3,
         request_timeout=60.0,
-        rate_controller=lambda ctx: ReportingRateController(
-            ctx, on_wait=on_wait, cancel=cancel, sleep=rate_sleep
-        ),
+        rate_controller=lambda ctx: controller(ctx, on_wait=on_wait, cancel=cancel, sleep=rate_sleep),
     )
     if session_file is not None and session_user is not None:
         loader.load_session_from_file(session_user, str(session_file))
