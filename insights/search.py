@@ -1,10 +1,11 @@
 """Caption search: the posts whose captions hold every word of a query, as a table.
 
-On SQLite with the FTS5 index of migration 0003 a search uses the index: case and accents do not
+Where the database has a caption index a search uses it: SQLite's FTS5 index of migration 0003, or
+PostgreSQL's tsvector index of migration 0004, which sees the same words. Case and accents do not
 matter ("dia" finds "Día"), words match whole words, the last word also as a prefix ("fiest" finds
-"fiestas"), and results come best match first. Elsewhere (PostgreSQL, or SQLite built without FTS5)
-each word is matched as a case-insensitive substring (``LIKE``), newest first; there accents count,
-and SQLite folds only ASCII case.
+"fiestas"), and results come best match first. Elsewhere (SQLite built without FTS5, a database not
+upgraded yet, or another database) each word is matched as a case-insensitive substring (``LIKE``),
+newest first; there accents count, and SQLite folds only ASCII case.
 
 A query is split on whitespace. Punctuation at either end of a word is dropped, so "#ermua" and
 "@ermua" look for the word "ermua" (finding "#ermua" and "Ermua" alike), and a word of only
@@ -17,19 +18,39 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Boolean, ColumnElement, column, func, select, table, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    Text,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
 from scraper.models import Post, Profile
 
 COLUMNS = ["post_id", "shortcode", "username", "taken_at", "caption", "likes", "comments", "type"]
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])  # a SELECT of any columns
 # More words than a search box needs; the cap keeps a pasted essay from becoming thousands of terms.
 MAX_WORDS = 64
 
 posts_fts = table("posts_fts", column("posts_fts"), column("rowid"), column("rank"))
+# PostgreSQL's words of each caption (migration 0004), a column no model describes.
+caption_search = literal_column("posts.caption_search", TSVECTOR)
+# The text search configuration, written into the SQL as in the index's expression: words as they are.
+SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 
 
 def search_words(query: str) -> list[str]:
@@ -73,10 +94,22 @@ def fts_query(words: Sequence[str]) -> str:
 
 
 def uses_fts(session: Session) -> bool:
-    """Whether searches on this database use the FTS5 caption index (else LIKE)."""
-    if session.get_bind().dialect.name != "sqlite":
+    """Whether searches on this database use a caption index: FTS5 on SQLite, a tsvector index on
+    PostgreSQL (else LIKE)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        found = session.scalar(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'posts_fts'")
+        )
+    elif dialect == "postgresql":
+        found = session.scalar(
+            text(
+                "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('posts')"
+                " AND attname = 'caption_search' AND NOT attisdropped"
+            )
+        )
+    else:
         return False
-    found = session.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'posts_fts'"))
     return found is not None
 
 
@@ -107,8 +140,8 @@ def search_captions(
     ).join(Profile, Profile.id == Post.profile_id)
     newest = (Post.taken_at.desc(), Post.id.desc())
     if words and not fallback and uses_fts(session):
-        stmt = stmt.join(posts_fts, posts_fts.c.rowid == Post.id).where(_matches(words))
-        stmt = stmt.order_by(posts_fts.c.rank, *newest)
+        stmt, best = _indexed(stmt, session, words)
+        stmt = stmt.order_by(best, *newest)
     else:
         stmt = stmt.where(*_likes(words)).order_by(*newest)
     if usernames is not None:
@@ -124,7 +157,7 @@ def count_matches(
     words = search_words(query)
     stmt = select(func.count()).select_from(Post)
     if words and not fallback and uses_fts(session):
-        stmt = stmt.join(posts_fts, posts_fts.c.rowid == Post.id).where(_matches(words))
+        stmt, _ = _indexed(stmt, session, words)
     else:
         stmt = stmt.where(*_likes(words))
     if usernames is not None:
@@ -132,9 +165,45 @@ def count_matches(
     return session.scalar(stmt) or 0
 
 
+def _indexed(stmt: SelectT, session: Session, words: Sequence[str]) -> tuple[SelectT, ColumnElement[Any]]:
+    """``stmt`` kept to the posts the caption index finds for ``words``, and the best-first order."""
+    if session.get_bind().dialect.name == "postgresql":
+        query = _tsquery(words)
+        # Normalization 1 divides by 1 + the log of the caption's length, so that, as with FTS5's
+        # bm25, a short caption naming the word beats a long one naming it a few times.
+        best = func.ts_rank(caption_search, query, 1).desc()
+        return stmt.where(caption_search.op("@@", return_type=Boolean)(query)), best
+    stmt = stmt.join(posts_fts, posts_fts.c.rowid == Post.id).where(_matches(words))
+    return stmt, posts_fts.c.rank
+
+
 def _matches(words: Sequence[str]) -> ColumnElement[bool]:
     """The FTS5 index matching ``words`` (the query bound as a parameter, like all user text)."""
     return posts_fts.c.posts_fts.op("MATCH", return_type=Boolean)(fts_query(words))
+
+
+def _tsquery(words: Sequence[str]) -> ScalarSelect[Any]:
+    """PostgreSQL's query matching all ``words``, the last also as a prefix, as one value.
+
+    Each word goes through the function that made the index's words (migration 0004), so both see
+    the same words; a word that becomes several ("ermua.kultura") must match them one after the
+    other, as in FTS5. The query text is bound as a parameter, and the tsquery is built from
+    lexemes only, so no word is read as tsquery syntax. A scalar subquery is computed once, not
+    for every row that is ranked.
+    """
+    query: ColumnElement[Any] | None = None
+    for position, word in enumerate(words, start=1):
+        phrase: ColumnElement[Any] = func.phraseto_tsquery(
+            SIMPLE, func.caption_search_text(word), type_=TSQUERY
+        )
+        if position == len(words):  # the last word: its last lexeme is also a prefix
+            phrase = case(
+                (func.numnode(phrase) == 0, phrase),  # no word in it: nothing to extend
+                else_=cast(cast(phrase, Text) + ":*", TSQUERY),
+            )
+        query = phrase if query is None else query.op("&&", return_type=TSQUERY)(phrase)
+    assert query is not None, "no words to search for"
+    return select(query).scalar_subquery()
 
 
 def _likes(words: Sequence[str]) -> list[ColumnElement[bool]]:

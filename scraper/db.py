@@ -2,12 +2,14 @@
 
 ``open_engine`` is the one way into the database: it applies SQLite's settings for a dashboard
 that reads while a sync writes (WAL, a busy timeout, foreign keys) and upgrades the schema to the
-newest Alembic revision, so a database made by an older version is upgraded in place.
+newest Alembic revision, so a database made by an older version is upgraded in place. SQLite is the
+default; PostgreSQL works as well (``postgresql+psycopg://...``), with the same migrations.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -20,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +33,9 @@ except ImportError:  # Windows: upgrades are serialised within a process only
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
+# The key of the PostgreSQL advisory lock held while a database's schema is upgraded: any number, the
+# same in every version. Advisory locks belong to one database, so other databases never wait on it.
+UPGRADE_LOCK_KEY = 0x1A5C_0DB0
 _upgrade_lock = threading.Lock()
 
 
@@ -61,6 +66,23 @@ def _use_wal(cursor: Any) -> None:
         time.sleep(0.01)
 
 
+# The caption indexes, which no model describes, so autogenerate must not offer to drop them: on SQLite
+# (migration 0003) an FTS5 virtual table and the shadow tables FTS5 keeps its data in; on PostgreSQL
+# (0004) a generated column of posts and its GIN index.
+FTS_TABLES = re.compile(r"posts_fts(_(data|idx|content|docsize|config))?")
+SEARCH_COLUMN = "caption_search"
+SEARCH_INDEX = "ix_posts_caption_search"
+
+
+def autogenerate_includes(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Whether autogenerate compares this object: everything but the caption indexes."""
+    if type_ == "table":
+        return not (name is not None and FTS_TABLES.fullmatch(name))
+    if type_ == "column":
+        return not (name == SEARCH_COLUMN and parent_names.get("table_name") == "posts")
+    return not (type_ == "index" and name == SEARCH_INDEX)
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic's configuration for this package's migrations, bound to ``engine`` when given."""
     cfg = Config()
@@ -78,13 +100,29 @@ def create(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if parsed.drivername in ("postgres", "postgresql"):
+        # A plain postgres(ql):// URL, as hosting services give them: SQLAlchemy would look for
+        # psycopg2, but the driver installed is psycopg 3.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default)."""
     with _upgrade_lock, _upgrade_turn(engine):
         command.upgrade(alembic_config(engine), revision)
+
+
+def wait_for_upgrade_turn(connection: Connection) -> None:
+    """On PostgreSQL, wait until no other process upgrades this database's schema; the turn lasts until
+    the migrations' transaction ends. (SQLite's turn is taken before, by ``upgrade``.)
+
+    PostgreSQL runs all the migrations in one transaction, so two processes opening a new database
+    at once would both create the tables, and one would fail on a duplicate table. The second waits
+    here until the first commits; Alembic then reads the revision it left, and has nothing to do.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(UPGRADE_LOCK_KEY)))
 
 
 @contextmanager

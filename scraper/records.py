@@ -76,7 +76,8 @@ class PostRecord:
 
 
 # What Instagram (or an archive file) sends is checked once, here, before it reaches the database:
-# JSON allows lone surrogates, which UTF-8 cannot store, and numbers SQLite's INTEGER cannot hold.
+# JSON allows lone surrogates, which UTF-8 cannot store, NUL characters, which PostgreSQL's text cannot
+# hold, and numbers SQLite's INTEGER cannot hold.
 
 INT64_MAX = 2**63 - 1
 _COUNTS = {"likes", "comments", "video_views", "video_plays", "followers", "followees", "post_count"}
@@ -85,9 +86,11 @@ _IDS = {"user_id", "media_id", "owner_id", "location_id"}
 
 
 def text(value: str | None) -> str | None:
-    """``value`` storable as UTF-8: a lone surrogate becomes U+FFFD, everything else stays as sent."""
+    """``value`` storable in any database: a lone surrogate or a NUL becomes U+FFFD, everything else
+    stays as sent. (SQLite could keep a NUL; replacing it everywhere keeps archives alike.)"""
     if value is None:
         return None
+    value = value.replace("\x00", "\ufffd")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -69,16 +69,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        db_url=f"sqlite:///{tmp_path / 't.db'}",
-        media_dir=tmp_path / "media",
-        data_dir=tmp_path / "data",
-        log_dir=tmp_path / "logs",
-    )
-
-
-@pytest.fixture
 def sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
     engine = open_engine(settings.db_url)
     yield session_factory(engine)
@@ -432,7 +422,12 @@ def test_import_folder(
     # Copied, not moved; nothing written outside the media root, nothing left half-written.
     assert (folder.path / f"{stem(T_IMAGE)}.jpg").is_file()
     assert not list(media_root.rglob("*.part"))
-    assert {p.name for p in tmp_path.iterdir()} <= {"downloads", "media", "t.db", "t.db-wal", "t.db-shm"}
+    assert {p.name for p in tmp_path.iterdir()} <= {"downloads", "media", "data"}  # data: SQLite's file
+    assert {p.name for p in (tmp_path / "data").glob("*")} <= {
+        "instagram.db",
+        "instagram.db-wal",
+        "instagram.db-shm",
+    }
 
 
 def test_second_import_changes_nothing(

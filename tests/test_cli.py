@@ -17,6 +17,7 @@ import instaloader
 import pytest
 import requests
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from i18n import t
 from scraper import store
@@ -26,6 +27,7 @@ from scraper.models import SyncLock
 from scraper.replay import InstagramReplay, build_account
 from scraper.service import Archive
 from scraper.session import session_path
+from tests.databases import DATABASE, POSTGRES_URL, Databases
 from tests.test_archive import USER as IMPORTED_USER
 from tests.test_archive import build_folder
 
@@ -312,7 +314,11 @@ def test_cleanup_lists_then_deletes_an_orphan_file(synced: Callable[..., Run], s
 
 
 def test_login_saves_a_private_session_and_no_password(
-    cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, settings: Settings, replay: InstagramReplay
+    cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    replay: InstagramReplay,
+    databases: Databases,
 ) -> None:
     prompts: list[str] = []
     monkeypatch.setattr("getpass.getpass", lambda prompt="": prompts.append(prompt) or PASSWORD)
@@ -329,10 +335,14 @@ def test_login_saves_a_private_session_and_no_password(
     assert cli("sync", "ermua.kultura").code == 0  # the saved login is used
     assert any(c.logged_in for c in replay.calls if c.kind != "login")
     secret = PASSWORD.encode()
-    database = [p for p in settings.data_dir.iterdir() if p.name.startswith("instagram.db")]
-    assert database
-    for place in [settings.log_dir / "scraper.log", path, *database]:
-        assert secret not in place.read_bytes(), place
+    database = databases.dump(settings.db_url)
+    assert b"ermua.kultura" in database
+    for name, content in {
+        "log": (settings.log_dir / "scraper.log").read_bytes(),
+        "session": path.read_bytes(),
+        "database": database,
+    }.items():
+        assert secret not in content, name
     assert PASSWORD not in run.out + run.err
 
 
@@ -443,8 +453,19 @@ def test_import_archive_of_a_folder_that_is_not_one(cli: Callable[..., Run], tmp
 # Unexpected failures
 
 
+# A database that cannot be opened, and what the log then says: on SQLite the path is a folder, on
+# PostgreSQL the database does not exist.
+CANNOT_OPEN = {"sqlite": "unable to open database file", "postgresql": '"no_such_archive" does not exist'}
+
+
 def unusable_database(tmp_path: Path) -> list[str]:
-    """Arguments naming a database that cannot be opened: the path is a folder."""
+    """Arguments naming a database that cannot be opened."""
+    if DATABASE == "postgresql":
+        return [
+            "accounts",
+            "--db",
+            make_url(POSTGRES_URL).set(database="no_such_archive").render_as_string(False),
+        ]
     (tmp_path / "a-folder").mkdir()
     return ["accounts", "--db", f"sqlite:///{tmp_path / 'a-folder'}"]
 
@@ -458,7 +479,7 @@ def test_an_unexpected_failure_shows_a_short_message_and_logs_the_traceback(
     assert code == 1 and out == ""
     assert err.startswith("Something went wrong. The details are in ")
     assert "Traceback" not in err
-    assert "Traceback" in log_text(settings) and "unable to open database file" in log_text(settings)
+    assert "Traceback" in log_text(settings) and CANNOT_OPEN[DATABASE] in log_text(settings)
 
 
 def test_an_unexpected_failure_names_the_log_file_it_was_written_to(

@@ -2,13 +2,13 @@
 
 Syncs run as the command line does, in processes of their own against the replayed Instagram
 (``python -m scraper.offline``); the readers are threads of this process reading the way the dashboard
-does, through ``Archive.sessions`` and ``insights``.
+does, through ``Archive.sessions`` and ``insights``. Every test runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -25,11 +25,12 @@ from scraper.config import Settings
 from scraper.errors import SyncBusy
 from scraper.models import Profile, SyncLock, utcnow
 from scraper.service import Archive
+from tests.databases import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of scripts, not an installed package
 
-from benchmarks.kill_trials import check_archive, offline_env  # noqa: E402
+from benchmarks.kill_trials import ArchiveCheck, _whole_image, offline_env  # noqa: E402
 
 NAME = "busy.town"
 READERS = 8
@@ -66,8 +67,32 @@ def run_sync(settings: Settings, tmp_path: Path, posts: int) -> subprocess.Compl
     )
 
 
-def db_file(settings: Settings) -> Path:
-    return Path(settings.db_url.removeprefix("sqlite:///"))
+def check_archive(url: str, media: Path) -> ArchiveCheck:
+    """``benchmarks/kill_trials.py``'s check of an archive once no sync runs (posts, duplicates, files,
+    locks), on any database: that script reads a SQLite file."""
+    one = lambda sql: rows(url, sql)[0][0]  # noqa: E731
+    check = ArchiveCheck()
+    check.posts = one("SELECT count(*) FROM posts")
+    check.duplicate_posts = check.posts - one("SELECT count(DISTINCT shortcode) FROM posts")
+    check.duplicate_media = one(
+        "SELECT count(*) FROM (SELECT 1 FROM media_items GROUP BY post_id, position HAVING count(*) > 1) AS d"
+    )
+    check.media_without_file = one("SELECT count(*) FROM media_items WHERE file IS NULL OR thumb IS NULL")
+    check.locks = one("SELECT count(*) FROM sync_locks")
+    referenced = {
+        str(path)
+        for (path,) in rows(
+            url,
+            "SELECT file FROM media_items UNION SELECT thumb FROM media_items "
+            "UNION SELECT video_file FROM media_items UNION SELECT profile_pic_file FROM profiles",
+        )
+        if path
+    }
+    check.bad_files = sorted(path for path in referenced if not _whole_image(media / path))
+    on_disk = {p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()}
+    check.stray_parts = sorted(p for p in on_disk if p.endswith(".part"))
+    check.unreferenced = sorted(on_disk - referenced - set(check.stray_parts))
+    return check
 
 
 @pytest.fixture
@@ -89,8 +114,10 @@ OPEN = (
 )
 
 
-def test_processes_opening_a_new_archive_at_once_all_get_its_schema(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'a.db'}"
+def test_processes_opening_a_new_archive_at_once_all_get_its_schema(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    url = empty_db_url
     openers = [
         subprocess.Popen(
             [sys.executable, "-c", OPEN, url],
@@ -115,8 +142,9 @@ def test_processes_opening_a_new_archive_at_once_all_get_its_schema(tmp_path: Pa
     engine = db.create(url)
     try:
         assert db.current_revision(engine) == db.head_revision()
-        with engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         engine.dispose()
 
@@ -177,7 +205,7 @@ def test_eight_readers_never_meet_a_locked_database_nor_half_a_page(
             thread.join()
 
     assert writer.returncode == 0, err
-    assert errors == []  # in particular no sqlite3.OperationalError "database is locked"
+    assert errors == []  # in particular no "database is locked" on SQLite
     assert all(len(results) >= 5 for results in seen), [len(results) for results in seen]
     during = {count for results in seen for count, _ in results}
     assert any(0 < count < posts for count in during), "no read overlapped the sync's writes"
@@ -188,7 +216,7 @@ def test_eight_readers_never_meet_a_locked_database_nor_half_a_page(
         assert all(incomplete == 0 for _, incomplete in results)
     # ...and a page of 12 posts (the timeline's page size) in one transaction.
     assert {count for count in during if count % 12 and count != posts} == set(), sorted(during)
-    assert check_archive(db_file(settings), settings.media_dir).problems(posts) == []
+    assert check_archive(settings.db_url, settings.media_dir).problems(posts) == []
 
 
 # One sync of an account at a time
@@ -215,7 +243,7 @@ def test_a_sync_is_refused_while_a_live_process_holds_the_lock_and_takes_it_once
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{NAME}: 30 new")
-    assert check_archive(db_file(settings), settings.media_dir).problems(30) == []  # and no lock left
+    assert check_archive(settings.db_url, settings.media_dir).problems(30) == []  # and no lock left
 
 
 LIVE_HOLDERS = {
@@ -258,9 +286,12 @@ def test_a_lock_naming_a_live_process_of_this_host_is_its_holders_while_that_pro
         assert (session.scalars(select(SyncLock.owner)).one() == holder) is busy
 
 
-def test_two_syncs_of_an_account_started_at_once_store_it_once(settings: Settings, tmp_path: Path) -> None:
+def test_two_syncs_of_an_account_started_at_once_store_it_once(
+    settings: Settings, empty_db_url: str, tmp_path: Path
+) -> None:
     posts = 500
     # A new archive: both processes also create its schema at once.
+    settings = dataclasses.replace(settings, db_url=empty_db_url)
     first, second = start_sync(settings, tmp_path, posts), start_sync(settings, tmp_path, posts)
     ends = []
     for sync in (first, second):
@@ -269,9 +300,7 @@ def test_two_syncs_of_an_account_started_at_once_store_it_once(settings: Setting
 
     codes = sorted(code for code, _ in ends)
     assert codes in ([0, 7], [0, 0]), ends
-    with sqlite3.connect(db_file(settings)) as conn:
-        runs = conn.execute("SELECT status, started_at, finished_at FROM sync_runs ORDER BY id").fetchall()
-    conn.close()
+    runs = rows(settings.db_url, "SELECT status, started_at, finished_at FROM sync_runs ORDER BY id")
     if codes == [0, 7]:
         refused = next(err for code, err in ends if code == 7)
         assert f"“{NAME}” {BUSY}" in refused
@@ -279,4 +308,4 @@ def test_two_syncs_of_an_account_started_at_once_store_it_once(settings: Setting
     else:  # the first had finished before the second asked for the lock
         assert [status for status, _, _ in runs] == ["ok", "ok"]
         assert runs[0][2] <= runs[1][1]
-    assert check_archive(db_file(settings), settings.media_dir).problems(posts) == []
+    assert check_archive(settings.db_url, settings.media_dir).problems(posts) == []

@@ -22,6 +22,10 @@ from benchmarks.kill_trials import Moment, run_trial  # noqa: E402
 POSTS = 500
 
 
+@pytest.mark.sqlite_only(
+    "benchmarks/kill_trials.py watches the killed sync and checks the archive through SQLite's file;"
+    " tests/test_kill.py kills a sync on PostgreSQL too"
+)
 @pytest.mark.parametrize("kind", ["fetch", "commit", "partial"])
 def test_a_sync_killed_at_a_random_moment_is_finished_by_the_next_run(kind: str, tmp_path: Path) -> None:
     rng = random.Random(f"crash|{kind}")

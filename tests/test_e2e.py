@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.databases import Databases
 from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
 
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -23,20 +24,21 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[str]:
     """The dashboard on a free port, over an empty archive, with a 40-post account replayed."""
     tmp = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'archive.db'}",
-        "MEDIA_DIR": str(tmp / "media"),
-        "LOG_DIR": str(tmp / "logs"),
-        "DATA_DIR": str(tmp / "data"),
-        "PYTHONPATH": str(ROOT),
-    }
-    args = ["-m", "scraper.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard"]
-    with dashboard([*args, "--server.address", "127.0.0.1"], env, tmp / "server.log") as running:
-        yield running.url
+    with databases.database(tmp) as url:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "MEDIA_DIR": str(tmp / "media"),
+            "LOG_DIR": str(tmp / "logs"),
+            "DATA_DIR": str(tmp / "data"),
+            "PYTHONPATH": str(ROOT),
+        }
+        args = ["-m", "scraper.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard"]
+        with dashboard([*args, "--server.address", "127.0.0.1"], env, tmp / "server.log") as running:
+            yield running.url
     if ARTIFACTS.exists():
         shutil.copy(tmp / "server.log", ARTIFACTS / "server.log")
 
@@ -88,6 +90,12 @@ def test_sync_from_the_sidebar_then_every_page_draws(server: str, page: Page) ->
     main = page.locator("[data-testid='stMain']")
     page.goto(f"{server}/gallery?account={ACCOUNT}")
     expect(main.locator("[data-testid='stImage'] img")).to_have_count(24, timeout=30_000)
+    # A picture still loading has no width yet: wait until the browser is done with every one.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stMain'] [data-testid='stImage'] img\")]"
+        ".every(img => img.complete)",
+        timeout=30_000,
+    )
     sources = main.locator("[data-testid='stImage'] img").evaluate_all("els => els.map(e => e.naturalWidth)")
     assert all(0 < width <= 320 for width in sources), sources  # thumbnails, never full-size files
     no_error(page)

@@ -9,7 +9,8 @@ What is already covered elsewhere is not repeated here:
 
 "Stored exactly" means equal after NFC normalization for captions and biographies: instaloader
 itself NFC-normalizes ``Post.caption`` and ``Profile.biography`` (``structures.py``), so "e" + U+0301
-arrives as "é". Full names are not normalized by instaloader and are compared byte for byte.
+arrives as "é". Full names are not normalized by instaloader and are compared byte for byte. On
+every database a NUL character is stored as U+FFFD, since PostgreSQL's text cannot hold one.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from scraper.models import Post, Profile
 from scraper.replay import FakeAccount, InstagramReplay, build_account
 from scraper.service import Archive
 from scraper.sync import SyncOptions
+from tests.databases import Databases
 from tests.test_archive import (
     OLD,
     PROFILE_NODE,
@@ -67,13 +69,19 @@ from tests.test_media import png_claiming
 CDN = "https://scontent.cdninstagram.test/v/t51.2885-15"
 
 
+def kept(text: str) -> str:
+    """``text`` as the archive stores it: a NUL becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """A caption or biography as the archive stores it: NFC-normalized by instaloader, and kept."""
+    return kept(unicodedata.normalize("NFC", text))
 
 
-def settings_in(folder: Path) -> Settings:
-    """An archive's settings, everything under ``folder``."""
-    return Settings(f"sqlite:///{folder / 'archive.db'}", folder / "media", folder / "data", folder / "logs")
+def settings_in(folder: Path, db_url: str) -> Settings:
+    """An archive's settings: the database of ``db_url``, everything else under ``folder``."""
+    return Settings(db_url, folder / "media", folder / "data", folder / "logs")
 
 
 # User names
@@ -399,20 +407,21 @@ def hostile_account(username: str, text: str, *, seed: int) -> FakeAccount:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+def seeded(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Seeded]:
     """One account per kind of hostile text (as its name, biography and caption), and one with a
     megabyte of it; synced through the replay, without media."""
     tmp = tmp_path_factory.mktemp("hostile")
-    settings = settings_in(tmp)
-    accounts = [
-        hostile_account(name_of(kind), text, seed=i) for i, (kind, text) in enumerate(HOSTILE.items())
-    ]
-    accounts.append(hostile_account("hostile.megabyte", MEGABYTE, seed=99))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCRAPER_NO_WAIT", "1")
-        results = sync_all(settings, accounts, SyncOptions(media=False))
-    assert [r.error for r in results] == [None] * len(accounts)
-    return Seeded(settings, {a.username: a for a in accounts})
+    with databases.database(tmp) as url:
+        settings = settings_in(tmp, url)
+        accounts = [
+            hostile_account(name_of(kind), text, seed=i) for i, (kind, text) in enumerate(HOSTILE.items())
+        ]
+        accounts.append(hostile_account("hostile.megabyte", MEGABYTE, seed=99))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SCRAPER_NO_WAIT", "1")
+            results = sync_all(settings, accounts, SyncOptions(media=False))
+        assert [r.error for r in results] == [None] * len(accounts)
+        yield Seeded(settings, {a.username: a for a in accounts})
 
 
 def stored(settings: Settings, username: str) -> tuple[Profile, list[Post]]:
@@ -432,7 +441,7 @@ def test_hostile_text_is_stored_exactly(seeded: Seeded, kind: str) -> None:
     text = HOSTILE[kind]
     profile, posts = stored(seeded.settings, name_of(kind))
 
-    assert profile.full_name == text  # not normalized by instaloader: byte for byte
+    assert profile.full_name == kept(text)  # not normalized by instaloader: byte for byte
     assert profile.biography == nfc(text)
     assert [p.caption for p in posts] == [nfc(text)]
 
@@ -441,7 +450,7 @@ def test_a_megabyte_of_text_is_stored_exactly(seeded: Seeded) -> None:
     profile, posts = stored(seeded.settings, "hostile.megabyte")
 
     assert len(MEGABYTE) == 1 << 20
-    assert profile.full_name == MEGABYTE
+    assert profile.full_name == kept(MEGABYTE)
     assert profile.biography == nfc(MEGABYTE)
     assert [p.caption for p in posts] == [nfc(MEGABYTE)]
 
@@ -455,12 +464,13 @@ hostile_text = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def one_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+def one_archive(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Archive]:
     """An archive shared by every example of a property test (each syncs an account of its own)."""
     tmp = tmp_path_factory.mktemp("any_text")
-    archive = Archive(settings_in(tmp))
-    yield archive
-    archive.engine.dispose()
+    with databases.database(tmp) as url:
+        archive = Archive(settings_in(tmp, url))
+        yield archive
+        archive.engine.dispose()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -481,7 +491,7 @@ def test_any_text_is_stored_exactly(
     assert result.error is None
     with one_archive.sessions() as session:
         profile = session.scalars(select(Profile).where(Profile.username == username)).one()
-        assert (profile.full_name, profile.biography) == (full_name, nfc(biography))
+        assert (profile.full_name, profile.biography) == (kept(full_name), nfc(biography))
         by_code = {
             p.shortcode: p.caption for p in session.scalars(select(Post).where(Post.profile_id == profile.id))
         }
@@ -489,8 +499,8 @@ def test_any_text_is_stored_exactly(
 
 
 @pytest.mark.parametrize("where", ["caption", "biography"])
-def test_a_lone_surrogate_does_not_stop_the_sync(tmp_path: Path, where: str) -> None:
-    settings = settings_in(tmp_path)
+def test_a_lone_surrogate_does_not_stop_the_sync(tmp_path: Path, db_url: str, where: str) -> None:
+    settings = settings_in(tmp_path, db_url)
     account = build_account("broken.emoji", 3, seed=1)
     if where == "caption":
         account.posts[1].caption = SURROGATE
@@ -504,9 +514,9 @@ def test_a_lone_surrogate_does_not_stop_the_sync(tmp_path: Path, where: str) -> 
 
 @pytest.mark.parametrize("likes", [float("inf"), 10**30], ids=["infinity", "huge"])
 def test_absurd_counts_neither_stop_the_sync_nor_break_the_pages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, likes: float
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, likes: float
 ) -> None:
-    settings = settings_in(tmp_path)
+    settings = settings_in(tmp_path, db_url)
     account = build_account("absurd.counts", 3, seed=1)
     account.posts[1].likes = likes  # type: ignore[assignment]
 
@@ -606,7 +616,7 @@ def test_profile_page_shows_names_and_biographies_as_plain_text(
     for username, account in seeded.accounts.items():
         rerun(at, account=username)
         texts = shown_as_text(at)
-        assert as_st_text(account.full_name) in texts
+        assert as_st_text(kept(account.full_name)) in texts
         assert as_st_text(nfc(account.biography)) in texts
         assert_nowhere_but_text(at, as_st_text(nfc(account.biography)))
     assert not at.markdown or all("window.__pwned" not in m.value for m in at.markdown)
@@ -638,7 +648,7 @@ def test_captions_page_and_accounts_page_show_text_in_tables(
     at = dashboard(seeded.settings, monkeypatch, "accounts")
     assert not at.exception
     names = dict(zip(at.dataframe[0].value["username"], at.dataframe[0].value["full_name"], strict=True))
-    assert names == {u: a.full_name for u, a in seeded.accounts.items()}
+    assert names == {u: kept(a.full_name) for u, a in seeded.accounts.items()}
 
 
 # Media bytes: only what tests/test_media.py does not cover
@@ -873,5 +883,5 @@ def test_hostile_text_in_an_archive_is_stored_exactly(
 
     assert report.errors == [] and report.posts == 1
     stored_profile, posts = stored(settings, USER)
-    assert (stored_profile.full_name, stored_profile.biography) == (text, nfc(text))
+    assert (stored_profile.full_name, stored_profile.biography) == (kept(text), nfc(text))
     assert [p.caption for p in posts] == [nfc(text)]

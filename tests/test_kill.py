@@ -1,11 +1,11 @@
-"""A sync killed with SIGKILL halfway: the next run finishes it, asking only for what was not stored."""
+"""A sync killed with SIGKILL halfway: the next run finishes it, asking only for what was not stored.
+On SQLite and on PostgreSQL (where the server rolls back what the dead process had not committed)."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,33 +13,36 @@ from collections import Counter
 from pathlib import Path
 
 from PIL import Image
+from sqlalchemy.exc import DBAPIError
+
+from tests.databases import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTS = 150
 
 
-def offline(tmp_path: Path, *command: str, calls: Path | None = None) -> list[str]:
+def offline(tmp_path: Path, db: str, *command: str, calls: Path | None = None) -> list[str]:
     """The command line of a scraper command run in its own process against the replay."""
     args = [sys.executable, "-m", "scraper.offline", "--account", f"town:{POSTS}:5:1"]
     if calls is not None:
         args += ["--calls", str(calls)]
-    return [*args, "--", *command, "--db", str(tmp_path / "a.db"), "--media-dir", str(tmp_path / "media")]
+    return [*args, "--", *command, "--db", db, "--media-dir", str(tmp_path / "media")]
 
 
-def stored(db: Path) -> list[str]:
-    if not db.exists():
+def stored(db: str) -> list[str]:
+    """The shortcodes stored; none while the database or its tables are not created yet."""
+    try:
+        return [str(code) for (code,) in rows(db, "SELECT shortcode FROM posts")]
+    except DBAPIError:
         return []
-    with sqlite3.connect(db, timeout=30) as conn:
-        try:
-            return [row[0] for row in conn.execute("SELECT shortcode FROM posts")]
-        except sqlite3.OperationalError:  # tables not created yet
-            return []
 
 
-def test_killed_sync_is_finished_by_the_next_run(tmp_path: Path) -> None:
+def test_killed_sync_is_finished_by_the_next_run(tmp_path: Path, empty_db_url: str) -> None:
     env = {**os.environ, "LOG_DIR": str(tmp_path / "logs"), "PYTHONPATH": str(ROOT)}
-    db = tmp_path / "a.db"
-    victim = subprocess.Popen(offline(tmp_path, "sync", "town"), cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    db = empty_db_url
+    victim = subprocess.Popen(
+        offline(tmp_path, db, "sync", "town"), cwd=ROOT, env=env, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while len(stored(db)) < POSTS // 3:
         assert victim.poll() is None, "the sync ended before it could be killed"
@@ -52,7 +55,7 @@ def test_killed_sync_is_finished_by_the_next_run(tmp_path: Path) -> None:
 
     calls = tmp_path / "calls.json"
     rerun = subprocess.run(
-        offline(tmp_path, "sync", "town", calls=calls), cwd=ROOT, env=env, capture_output=True, text=True
+        offline(tmp_path, db, "sync", "town", calls=calls), cwd=ROOT, env=env, capture_output=True, text=True
     )
 
     assert rerun.returncode == 0, rerun.stderr
@@ -61,12 +64,11 @@ def test_killed_sync_is_finished_by_the_next_run(tmp_path: Path) -> None:
     asked = Counter(c["variables"]["shortcode"] for c in json.loads(calls.read_text()) if c["kind"] == "post")
     assert not set(asked) & at_kill, "the rerun asked again for posts stored before the kill"
     assert set(asked) == set(codes) - at_kill and max(asked.values()) == 1
-    with sqlite3.connect(db) as conn:
-        files = [
-            row[0]
-            for row in conn.execute("SELECT file FROM media_items UNION ALL SELECT thumb FROM media_items")
-        ]
-        assert conn.execute("SELECT count(*) FROM media_items WHERE file IS NULL").fetchone() == (0,)
+    files = [
+        str(file)
+        for (file,) in rows(db, "SELECT file FROM media_items UNION ALL SELECT thumb FROM media_items")
+    ]
+    assert rows(db, "SELECT count(*) FROM media_items WHERE file IS NULL") == [(0,)]
     media = tmp_path / "media"
     for file in files:
         with Image.open(media / file) as image:

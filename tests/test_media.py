@@ -21,10 +21,10 @@ import pytest
 import requests
 import responses
 from PIL import Image
-from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from scraper import media
+from scraper.db import open_engine
 from scraper.media import (
     BAD_PATH,
     CONNECTION_ERROR,
@@ -42,7 +42,7 @@ from scraper.media import (
     make_thumbnail,
     referenced_files,
 )
-from scraper.models import Base, MediaItem, Post, Profile
+from scraper.models import MediaItem, Post, Profile
 
 CDN = "https://scontent.cdninstagram.test/v/t51.2885-15"
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
@@ -570,9 +570,8 @@ UNUSED = [
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'archive.db'}")
-    Base.metadata.create_all(engine)
+def session(db_url: str) -> Iterator[Session]:
+    engine = open_engine(db_url)
     with Session(engine) as session:
         session.add(Profile(id=1, username="ermua", profile_pic_file="ermua/profile_pic_new.jpg"))
         session.add(Profile(id=2, username="other"))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from i18n import t
 from scraper import fetch
@@ -32,6 +33,7 @@ from scraper.replay import InstagramReplay, build_account
 from scraper.service import Archive
 from scraper.session import import_session, login, session_path
 from scraper.sync import SyncOptions
+from tests.databases import Databases
 from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
 
 if TYPE_CHECKING:
@@ -78,26 +80,27 @@ def seed(settings: Settings) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Server]:
     """The dashboard over the seeded archive, started like ``./run dashboard`` (the repository's
     .streamlit/config.toml, no --server.address), on a free port, with Instagram replayed inside."""
     tmp = tmp_path_factory.mktemp("security")
-    settings = Settings(f"sqlite:///{tmp / 'archive.db'}", tmp / "media", tmp / "data", tmp / "logs")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCRAPER_NO_WAIT", "1")
-        shortcode = seed(settings)
-    (tmp / "secret.txt").write_text(SECRET)
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.db_url,
-        "MEDIA_DIR": str(settings.media_dir),
-        "LOG_DIR": str(settings.log_dir),
-        "DATA_DIR": str(settings.data_dir),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("STREAMLIT_SERVER_ADDRESS", None)
-    with dashboard(["-m", "scraper.offline", "--", "dashboard"], env, tmp / "server.log") as running:
-        yield Server(running.url, running.port, running.pid, shortcode, settings)
+    with databases.database(tmp) as url:
+        settings = Settings(url, tmp / "media", tmp / "data", tmp / "logs")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SCRAPER_NO_WAIT", "1")
+            shortcode = seed(settings)
+        (tmp / "secret.txt").write_text(SECRET)
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.db_url,
+            "MEDIA_DIR": str(settings.media_dir),
+            "LOG_DIR": str(settings.log_dir),
+            "DATA_DIR": str(settings.data_dir),
+            "PYTHONPATH": str(ROOT),
+        }
+        env.pop("STREAMLIT_SERVER_ADDRESS", None)
+        with dashboard(["-m", "scraper.offline", "--", "dashboard"], env, tmp / "server.log") as running:
+            yield Server(running.url, running.port, running.pid, shortcode, settings)
 
 
 # Hostile text in a real browser
@@ -306,7 +309,7 @@ def test_media_urls_give_no_file_from_the_disk(server: Server) -> None:
     inside the media root or outside it, is ever served, however it is spelled."""
     media = server.settings.media_dir
     picture = next(p for p in sorted(media.rglob("*.jpg")) if "thumbs" not in p.parts)
-    database = Path(server.settings.db_url.removeprefix("sqlite:///"))
+    database = Path(make_url(server.settings.db_url).database or "")  # on PostgreSQL, only a name
     secret = media.parent / "secret.txt"
     relative_picture = picture.relative_to(media).as_posix()
     media_paths = [
@@ -353,7 +356,7 @@ def test_media_urls_give_no_file_from_the_disk(server: Server) -> None:
 
 
 def test_no_password_or_session_cookie_reaches_the_log_or_the_database(
-    settings: Settings, _restore_logging: None
+    settings: Settings, databases: Databases, _restore_logging: None
 ) -> None:
     password = "hunter2-s3cret-pw"
     setup_logging(settings.log_dir, logging.DEBUG)  # everything, instaloader's messages included
@@ -387,8 +390,10 @@ def test_no_password_or_session_cookie_reaches_the_log_or_the_database(
             secrets += [value, unquote(value), *parts]
     places = [p for p in settings.log_dir.rglob("*") if p.is_file()]
     places += [p for p in settings.data_dir.rglob("*") if p.is_file() and "sessions" not in p.parts]
-    assert any(p.name.startswith("instagram.db") for p in places) and any(p.suffix == ".log" for p in places)
-    for place in places:
-        content = place.read_bytes()
+    assert any(p.suffix == ".log" for p in places)
+    contents = {place.name: place.read_bytes() for place in places}
+    contents["the database"] = databases.dump(settings.db_url)
+    assert b"ermua.kultura" in contents["the database"]
+    for name, content in contents.items():
         for secret in secrets:
-            assert secret.encode() not in content, (place.name, secret)
+            assert secret.encode() not in content, (name, secret)
