@@ -34,7 +34,7 @@ from scraper import fetch, store
 from scraper.config import Settings, normalize_username, path_under
 from scraper.errors import INTERRUPTED, BadInput, ScraperError, classify
 from scraper.media import FORMAT_EXT, picture_format
-from scraper.models import Post, PostMetrics, Profile, ProfileSnapshot, SyncRun, utcnow
+from scraper.models import Post, Profile, ProfileSnapshot, SyncRun, utcnow
 from scraper.records import PostRecord, ProfileRecord
 
 log = logging.getLogger("scraper.archive")
@@ -447,21 +447,17 @@ def _save_batch(
         for code, f in records.items()
         if code not in stored or max(stored[code].last_seen_at, stored[code].deleted_at or _EPOCH) < f.seen_at
     ]
-    result = store.save_posts(session, profile_id, [f.post for f in fresh if f.post], run_id=run_id)
+    # Seen when the archive was written: first and last seen, and the counts' time.
     seen_at = {f.post.shortcode: f.seen_at for f in fresh if f.post}
-    for post in result.new:
-        post.first_seen_at = seen_at[post.shortcode]
-    for post in [*result.new, *result.updated]:
-        post.last_seen_at = seen_at[post.shortcode]
+    result = store.save_posts(
+        session, profile_id, [f.post for f in fresh if f.post], run_id=run_id, seen_at=seen_at
+    )
+    for post in [*store.posts_with_media(session, result.new_ids), *result.updated]:
         stored[post.shortcode] = post
-    by_id = {post.id: seen_at[post.shortcode] for post in [*result.new, *result.updated]}
-    for obj in session.new:
-        if isinstance(obj, PostMetrics) and obj.sync_run_id == run_id and obj.post_id in by_id:
-            obj.taken_at = by_id[obj.post_id]
     for f in batch:
         assert f.post is not None
         _attach_files(stored[f.post.shortcode], f.post, _stem(f.path), media)
-    return len(result.new), len(result.updated)
+    return len(result.new_ids), len(result.updated)
 
 
 def _attach_files(post: Post, record: PostRecord, stem: str, media: _MediaCopier) -> None:

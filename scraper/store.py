@@ -10,18 +10,20 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import cast
 from urllib.parse import urlparse
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from scraper.errors import Interrupted, SyncBusy
 from scraper.models import (
+    Base,
     CaptionVersion,
     MediaItem,
     Post,
@@ -32,7 +34,7 @@ from scraper.models import (
     SyncRun,
     utcnow,
 )
-from scraper.records import PostRecord, ProfileRecord
+from scraper.records import MediaRecord, PostRecord, ProfileRecord
 
 # A lock whose holder has not shown a sign of life for this long is considered abandoned.
 LOCK_STALE_AFTER = timedelta(minutes=10)
@@ -90,21 +92,34 @@ def upsert_profile(
 
 @dataclass
 class SaveResult:
-    """What saving a batch of posts changed."""
+    """What saving a batch of posts changed: the ids of the posts inserted (``posts_with_media`` and
+    ``media_of`` load them when needed) and the posts updated."""
 
-    new: list[Post] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
     updated: list[Post] = field(default_factory=list)
 
 
 def save_posts(
-    session: Session, profile_id: int, records: Sequence[PostRecord], *, run_id: int | None = None
+    session: Session,
+    profile_id: int,
+    records: Sequence[PostRecord],
+    *,
+    run_id: int | None = None,
+    seen_at: Mapping[str, datetime] | None = None,
 ) -> SaveResult:
     """Insert or update posts by shortcode, with their media items, caption history and a metrics
-    snapshot for ``run_id``. Saving the same records twice changes nothing more."""
+    snapshot for ``run_id``. Saving the same records twice changes nothing more.
+
+    ``seen_at`` gives, by shortcode, when a post was seen (an imported archive's time); default now.
+    New posts, most of a first sync, are written as bulk INSERTs (posts with RETURNING of their ids,
+    then media items and counts as executemany): the unit of work would insert them one row at a time.
+    """
     result = SaveResult()
     if not records:
         return result
     now = utcnow()
+    records = list({r.shortcode: r for r in records}.values())  # the last of a repeated post wins
+    when = {r.shortcode: (seen_at or {}).get(r.shortcode, now) for r in records}
     existing = {
         p.shortcode: p
         for p in session.scalars(
@@ -113,42 +128,129 @@ def save_posts(
             .options(selectinload(Post.media))
         )
     }
+    fresh = [r for r in records if r.shortcode not in existing]
     for rec in records:
         post = existing.get(rec.shortcode)
         if post is None:
-            post = Post(shortcode=rec.shortcode, profile_id=profile_id, first_seen_at=now)
-            session.add(post)
-            existing[rec.shortcode] = post
-            result.new.append(post)
-        else:
-            if post.caption != rec.caption:
-                session.add(CaptionVersion(post_id=post.id, caption=post.caption, replaced_at=now))
-            result.updated.append(post)
-        _apply(post, rec, profile_id, now)
-        _merge_media(post, rec)
-    session.flush()
-    seen = set(
-        session.scalars(
-            select(PostMetrics.post_id).where(
-                PostMetrics.sync_run_id == run_id, PostMetrics.post_id.in_([p.id for p in existing.values()])
-            )
-        )
-    )
-    for rec in records:
-        post = existing[rec.shortcode]
-        if run_id is None or post.id not in seen:
-            seen.add(post.id)
+            continue
+        if post.caption != rec.caption:
             session.add(
-                PostMetrics(
-                    post_id=post.id,
-                    sync_run_id=run_id,
-                    taken_at=now,
-                    likes=rec.likes,
-                    comments=rec.comments,
-                    views=rec.video_views if rec.video_views is not None else rec.video_plays,
+                CaptionVersion(post_id=post.id, caption=post.caption, replaced_at=when[rec.shortcode])
+            )
+        _apply(post, rec, profile_id, when[rec.shortcode])
+        _merge_media(post, rec)
+        result.updated.append(post)
+    session.flush()
+    ids = {p.shortcode: p.id for p in result.updated}
+    if fresh:
+        # Core statements on the tables: the ORM's bulk INSERT would still send one statement per row.
+        posts = _table(Post)
+        inserted = session.execute(
+            insert(posts).returning(posts.c.shortcode, posts.c.id),
+            [_post_row(rec, profile_id, when[rec.shortcode]) for rec in fresh],
+        )
+        ids.update({code: post_id for code, post_id in inserted})
+        media_rows = [_media_row(ids[rec.shortcode], m) for rec in fresh for m in rec.media]
+        if media_rows:
+            session.execute(insert(_table(MediaItem)), media_rows)
+    counted: set[int] = set()
+    if run_id is not None and result.updated:
+        counted = set(
+            session.scalars(
+                select(PostMetrics.post_id).where(
+                    PostMetrics.sync_run_id == run_id, PostMetrics.post_id.in_([p.id for p in result.updated])
                 )
             )
+        )
+    metric_rows = [
+        {
+            "post_id": ids[rec.shortcode],
+            "sync_run_id": run_id,
+            "taken_at": when[rec.shortcode],
+            "likes": rec.likes,
+            "comments": rec.comments,
+            "views": rec.video_views if rec.video_views is not None else rec.video_plays,
+        }
+        for rec in records
+        if ids[rec.shortcode] not in counted
+    ]
+    if metric_rows:
+        session.execute(insert(_table(PostMetrics)), metric_rows)
+    result.new_ids = [ids[r.shortcode] for r in fresh]
     return result
+
+
+def posts_with_media(session: Session, post_ids: Sequence[int]) -> list[Post]:
+    """The posts of ``post_ids``, their media items loaded."""
+    if not post_ids:
+        return []
+    query = select(Post).where(Post.id.in_(post_ids)).options(selectinload(Post.media))
+    return list(session.scalars(query))
+
+
+def media_of(session: Session, post_ids: Sequence[int]) -> list[MediaItem]:
+    """The media items of the posts ``post_ids``, each with its post loaded (one query)."""
+    if not post_ids:
+        return []
+    query = (
+        select(MediaItem)
+        .where(MediaItem.post_id.in_(post_ids))
+        .options(joinedload(MediaItem.post))
+        .order_by(MediaItem.post_id, MediaItem.position)
+    )
+    return list(session.scalars(query))
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _post_row(rec: PostRecord, profile_id: int, now: datetime) -> dict[str, object]:
+    """The columns of a new post."""
+    return {
+        "shortcode": rec.shortcode,
+        "media_id": rec.media_id,
+        "profile_id": profile_id,
+        "taken_at": rec.taken_at,
+        "type": rec.type,
+        "caption": rec.caption,
+        "hashtags": list(rec.hashtags),
+        "mentions": list(rec.mentions),
+        "tagged_users": list(rec.tagged_users),
+        "location_id": rec.location_id,
+        "location_name": rec.location_name,
+        "location_lat": rec.location_lat,
+        "location_lng": rec.location_lng,
+        "likes": rec.likes,
+        "comments": rec.comments,
+        "video_views": rec.video_views,
+        "video_plays": rec.video_plays,
+        "video_duration": rec.video_duration,
+        "is_pinned": rec.is_pinned,
+        "accessibility_caption": rec.accessibility_caption,
+        "width": rec.width,
+        "height": rec.height,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "deleted_at": None,
+    }
+
+
+def _media_row(post_id: int, media: MediaRecord) -> dict[str, object]:
+    """The columns of a new post's media item (no files yet)."""
+    return {
+        "post_id": post_id,
+        "position": media.position,
+        "is_video": media.is_video,
+        "image_url": media.image_url,
+        "video_url": media.video_url,
+        "width": media.width,
+        "height": media.height,
+        "accessibility_caption": media.accessibility_caption,
+        "file": None,
+        "thumb": None,
+        "video_file": None,
+    }
 
 
 def _apply(post: Post, rec: PostRecord, profile_id: int, now: datetime) -> None:

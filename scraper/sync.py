@@ -422,9 +422,12 @@ class AccountSync:
                 elif walk.tracks_cursor:
                     row.backfill_state = walk.iterator.freeze()._asdict() if keep_item else None
             session.commit()
-            self.result.new += len(saved.new)
+            self.result.new += len(saved.new_ids)
             self.result.updated += len(saved.updated)
-            items = [m for p in saved.new + saved.updated for m in p.media if self._wants(m)]
+            items: list[MediaItem] = []
+            if self.options.media:
+                fresh = store.media_of(session, saved.new_ids)
+                items = [m for m in [*fresh, *(m for p in saved.updated for m in p.media)] if self._wants(m)]
         walk.buffer.clear()
         if self.options.media:
             self._download(items)
