@@ -256,6 +256,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{user}: queued, waiting for a free worker",
         "es": "{user}: en cola, esperando a un proceso libre",
     },
+    "ui.watch.heading": {"en": "Scheduled refreshes", "es": "Actualizaciones programadas"},
+    "ui.watch.how": {
+        "en": "Watched accounts are synced again at their interval while `python -m scraper watch run` "
+        "or Celery beat runs (see the README).",
+        "es": "Las cuentas en seguimiento se vuelven a sincronizar a su intervalo mientras se ejecuta "
+        "`python -m scraper watch run` o Celery beat (ver el README).",
+    },
+    "ui.watch.accounts": {"en": "Watched accounts", "es": "Cuentas en seguimiento"},
+    "ui.watch.every": {"en": "Every", "es": "Cada"},
+    "ui.watch.next": {"en": "Next sync", "es": "Próxima sincronización"},
+    "ui.watch.save": {"en": "Save schedule", "es": "Guardar programación"},
+    "ui.watch.hours": {"en": "{n} h", "es": "{n} h"},
+    "ui.watch.days": {"en": "{n} d", "es": "{n} d"},
+    "ui.watch.minutes": {"en": "{n} min", "es": "{n} min"},
     "ui.sync.queued": {
         "en": "{user}: waiting for the sync before it",
         "es": "{user}: esperando a la sincronización anterior",

@@ -8,6 +8,7 @@ import logging
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -15,12 +16,12 @@ from sqlalchemy import select
 
 from i18n import language_from_env, t
 from scraper import errors, store
-from scraper.config import Settings, load_settings, normalize_username, parse_date
+from scraper.config import Settings, broker_url, load_settings, normalize_username, parse_date
 from scraper.errors import ScraperError
 from scraper.logs import setup_logging
 from scraper.models import Profile
 from scraper.service import Archive
-from scraper.sync import Progress, SyncOptions
+from scraper.sync import Progress, SyncOptions, SyncResult
 
 log = logging.getLogger("scraper.cli")
 
@@ -61,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--full", action="store_true", help="walk the whole timeline: refresh counts, mark deleted posts"
     )
     sync.add_argument("--no-media", action="store_true", help="store posts without downloading files")
+    sync.add_argument(
+        "--here",
+        action="store_true",
+        help="sync in this process even when SCRAPER_BROKER_URL sends syncs to Celery workers",
+    )
 
     export = commands.add_parser("export", parents=[common], help="write an account's stored posts to stdout")
     export.add_argument("username", metavar="USERNAME")
@@ -82,6 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument("user", metavar="USER")
 
     commands.add_parser("demo", parents=[common], help="store the demo accounts (replayed, no network)")
+
+    watch = commands.add_parser("watch", help="refresh a list of accounts on a schedule")
+    watch_commands = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    watch_add = watch_commands.add_parser("add", parents=[common], help="watch accounts")
+    watch_add.add_argument("usernames", nargs="+", metavar="USERNAME")
+    watch_add.add_argument("--every", default="6h", help="how often to sync them: 30m, 6h, 1d (default 6h)")
+    watch_remove = watch_commands.add_parser("remove", parents=[common], help="stop watching accounts")
+    watch_remove.add_argument("usernames", nargs="+", metavar="USERNAME")
+    watch_commands.add_parser("list", parents=[common], help="the watch list and when each account is due")
+    watch_run = watch_commands.add_parser(
+        "run", parents=[common], help="sync due accounts until stopped (or queue them for Celery workers)"
+    )
+    watch_run.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
+    watch_run.add_argument("--session", metavar="USER", help="use the saved login of USER")
+    watch_run.add_argument(
+        "--cleanup-every", default="24h", help="delete unused media files this often (default 24h; 0: never)"
+    )
     return parser
 
 
@@ -145,10 +168,14 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     login = archive.choose_session(args.session)
     code = errors.OK
     cancel = threading.Event()
+    remote = broker_url() is not None and not args.here
     for username in usernames:
         line = ProgressLine(lang)
         try:
-            result = archive.sync(username, options, session=login, on_progress=line, cancel=cancel)
+            if remote:
+                result = _sync_on_worker(archive, username, options, login, line)
+            else:
+                result = archive.sync(username, options, session=login, on_progress=line, cancel=cancel)
         except KeyboardInterrupt:
             line.end()
             print(t("error.interrupted", lang), file=sys.stderr)
@@ -182,6 +209,31 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
         if result.media_failed:
             print(t("cli.sync.files_failed", lang, user=username, count=result.media_failed), file=sys.stderr)
     return code
+
+
+def _sync_on_worker(
+    archive: Archive,
+    username: str,
+    options: SyncOptions,
+    login: tuple[str, Path] | None,
+    line: ProgressLine,
+) -> SyncResult:
+    """Send the sync to the Celery workers and follow it until it ends; Ctrl-C cancels it there."""
+    from scraper.jobboard import wait_for
+    from scraper.tasks import CeleryRunner
+
+    runner = CeleryRunner(archive)
+    job = runner.start(username, options, session=login)
+    try:
+        while not job.finished:
+            line(job.progress)
+            job = wait_for(runner.board, username, job.id, timeout=0.5) or runner.board.get(username) or job
+    except KeyboardInterrupt:
+        runner.cancel(username)
+        raise
+    if job.result is not None:
+        return job.result
+    return SyncResult(username, status=job.status, error=job.error)
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) -> int:
@@ -259,6 +311,118 @@ def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     return errors.OK
 
 
+def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    from scraper import watch
+
+    archive = Archive(settings)
+    action = args.watch_command
+    if action == "add":
+        every = watch.parse_every(args.every)
+        with archive.sessions() as session:
+            names = watch.add(session, args.usernames, every)
+        print(t("cli.watch.added", lang, users=", ".join(names), every=_human_every(every)))
+        return errors.OK
+    if action == "remove":
+        with archive.sessions() as session:
+            removed = watch.remove(session, args.usernames)
+        missing = [u for u in (normalize_username(u) for u in args.usernames) if u not in removed]
+        if removed:
+            print(t("cli.watch.removed", lang, users=", ".join(removed)))
+        if missing:
+            print(t("cli.watch.not_watched", lang, users=", ".join(missing)), file=sys.stderr)
+            return errors.BAD_INPUT
+        return errors.OK
+    if action == "list":
+        with archive.sessions() as session:
+            found = watch.entries(session)
+        if not found:
+            print(t("cli.watch.empty", lang))
+            return errors.OK
+        print(t("cli.watch.header", lang))
+        now = datetime.now(UTC)
+        for e in found:
+            started = f"{e.last_started.astimezone():%Y-%m-%d %H:%M}" if e.last_started else "-"
+            due = (
+                t("cli.watch.now", lang) if e.next_due <= now else f"{e.next_due.astimezone():%Y-%m-%d %H:%M}"
+            )
+            print(f"{e.username}\t{_human_every(e.every)}\t{started}\t{e.last_status or '-'}\t{due}")
+        return errors.OK
+    return _watch_run(args, archive, lang)
+
+
+def _human_every(every: timedelta) -> str:
+    minutes = every // timedelta(minutes=1)
+    for unit, size in (("d", 1440), ("h", 60)):
+        if minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
+
+
+def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> int:
+    """Rounds of the schedule: sync (or queue) what is due, wait until the next account is due."""
+    import signal
+
+    from scraper import watch
+    from scraper.media import human_size
+
+    cleanup_every = None if args.cleanup_every.strip() in ("0", "") else watch.parse_every(args.cleanup_every)
+    login = archive.choose_session(args.session)
+    stop = threading.Event()
+    if not args.once:
+        # A service manager stops the loop with SIGTERM: the running sync stops at its next request.
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    queue = None
+    if broker_url() is not None:
+        from scraper.tasks import CeleryRunner
+
+        runner = CeleryRunner(archive)
+
+        def queue(username: str) -> None:
+            runner.start(username, session=login)
+            print(t("cli.watch.queued", lang, user=username))
+
+    def sync_one(username: str) -> ScraperError | None:
+        line = ProgressLine(lang)
+        result = archive.sync(username, session=login, on_progress=line, cancel=stop)
+        line.end()
+        if result.error is not None:
+            print(
+                t("cli.sync.failed", lang, user=username, message=result.error.message(lang)), file=sys.stderr
+            )
+        else:
+            print(
+                t(
+                    "cli.sync.done",
+                    lang,
+                    user=username,
+                    new=result.new,
+                    updated=result.updated,
+                    media=result.media_downloaded,
+                    requests=result.api_requests,
+                    seconds=f"{result.seconds:.1f}",
+                ),
+                flush=True,
+            )
+        return result.error
+
+    if not args.once:
+        with archive.sessions() as session:
+            print(t("cli.watch.running", lang, count=len(watch.entries(session))), flush=True)
+    while True:
+        report = watch.run_round(archive, sync_one, queue=queue, cleanup_every=cleanup_every, stop=stop)
+        if report.cleanup is not None and report.cleanup.files:
+            files, size = len(report.cleanup.files), human_size(report.cleanup.bytes)
+            print(t("cli.watch.cleanup", lang, files=files, size=size), flush=True)
+        if args.once or stop.is_set():
+            return errors.OK if stop.is_set() else report.exit_code
+        if report.pause_until is not None:
+            error = next(iter(report.failed.values()))
+            until = f"{report.pause_until.astimezone():%H:%M}"
+            print(t("cli.watch.paused", lang, until=until, message=error.message(lang)), flush=True)
+        if stop.wait(watch.seconds_to_next(archive, report.pause_until)):
+            return errors.OK
+
+
 COMMANDS = {
     "sync": cmd_sync,
     "export": cmd_export,
@@ -267,6 +431,7 @@ COMMANDS = {
     "cleanup": cmd_cleanup,
     "login": cmd_login,
     "demo": cmd_demo,
+    "watch": cmd_watch,
 }
 
 

@@ -35,6 +35,14 @@ class Settings:
         return self.data_dir / "sessions"
 
 
+BROKER_ENV = "SCRAPER_BROKER_URL"
+
+
+def broker_url() -> str | None:
+    """The Redis URL of the Celery job queue, or None: syncs then run in the process that starts them."""
+    return os.environ.get(BROKER_ENV) or None
+
+
 def load_settings(db: str | None = None, media_dir: str | os.PathLike[str] | None = None) -> Settings:
     """Settings from the arguments, else DATABASE_URL / MEDIA_DIR / DATA_DIR / LOG_DIR, else defaults."""
     data_dir = Path(os.environ.get("DATA_DIR") or DEFAULT_DATA_DIR)

@@ -15,13 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from scraper import fetch
-from scraper.config import normalize_username
+from scraper.config import broker_url, normalize_username
 from scraper.errors import ScraperError, classify
 from scraper.models import utcnow
 from scraper.service import Archive
 from scraper.sync import LoaderFactory, Progress, SyncOptions, SyncResult
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 log = logging.getLogger("scraper.jobs")
 FINISHED = ("ok", "failed", "interrupted", "refused")
@@ -158,3 +162,35 @@ class SyncRunner:
             job.finished_at = utcnow()
             for listener in list(self._listeners):
                 listener(job)
+
+
+class Runner(Protocol):
+    """What the dashboard needs of a runner: ``SyncRunner`` here, or ``scraper.tasks.CeleryRunner``."""
+
+    @property
+    def writes(self) -> int: ...
+
+    def start(
+        self, username: str, options: SyncOptions = ..., *, session: tuple[str, Path] | None = None
+    ) -> SyncJob: ...
+
+    def cancel(self, username: str) -> bool: ...
+
+    def job(self, username: str) -> SyncJob | None: ...
+
+    def jobs(self) -> Sequence[SyncJob]: ...
+
+    def active(self) -> Sequence[SyncJob]: ...
+
+    def wait(self, username: str, timeout: float | None = None) -> SyncJob | None: ...
+
+    def shutdown(self) -> None: ...
+
+
+def make_runner(archive: Archive) -> Runner:
+    """Celery workers when SCRAPER_BROKER_URL is set, else a background thread of this process."""
+    if broker_url():
+        from scraper.tasks import CeleryRunner
+
+        return CeleryRunner(archive)
+    return SyncRunner(archive)

@@ -229,3 +229,24 @@ class SyncLock(Base):
     owner: Mapped[str] = mapped_column(Text)  # host:pid:token
     acquired_at: Mapped[When]
     heartbeat_at: Mapped[When]
+
+
+class WatchedAccount(Base):
+    """An account on the watch list: synced again whenever ``every_minutes`` have passed since its
+    last sync was started (by ``python -m scraper watch run`` or Celery beat)."""
+
+    __tablename__ = "watched_accounts"
+
+    username: Mapped[str] = mapped_column(String(30), primary_key=True)
+    every_minutes: Mapped[int] = mapped_column(default=360)
+    added_at: Mapped[When] = mapped_column(default=utcnow)
+    queued_at: Mapped[MaybeWhen]  # when the schedule last started or queued its sync
+
+
+class ScheduledTask(Base):
+    """When a periodic chore (the media cleanup) last ran."""
+
+    __tablename__ = "scheduled_tasks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[When]

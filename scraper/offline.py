@@ -3,6 +3,7 @@
     python -m scraper.offline --account demo.town:300 [--new demo.town:5] [--calls calls.json] \\
         -- sync demo.town --db sqlite:///x.db --media-dir media
     python -m scraper.offline --account demo.town:300 -- dashboard --server.port 8502
+    python -m scraper.offline --account demo.town:300 -- worker --concurrency 1   # a Celery worker
 
 Accounts are built by ``scraper.replay.build_account`` (deterministic per name, size and seed), so
 two processes given the same ``--account`` see the same account: a test or benchmark can kill one
@@ -54,7 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_new_posts(accounts[name], int(count))
     users = dict(u.split(":", 1) for u in args.user)
     with InstagramReplay(accounts.values(), users=users) as replay:
-        code = _dashboard(command[1:]) if command[:1] == ["dashboard"] else _scraper(command)
+        if command[:1] == ["dashboard"]:
+            code = _dashboard(command[1:])
+        elif command[:1] == ["worker"]:
+            code = _worker(command[1:])
+        else:
+            code = _scraper(command)
     if args.calls:
         with open(args.calls, "w", encoding="utf-8") as out:
             json.dump(
@@ -86,6 +92,17 @@ def _dashboard(args: list[str]) -> int:
     dashboard = str(Path(__file__).resolve().parent.parent / "dashboard.py")
     try:
         streamlit_cli.main(["run", dashboard, *args], standalone_mode=False)
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def _worker(args: list[str]) -> int:
+    """A Celery worker in this process; its pool processes are forked from it, replay included."""
+    from scraper.tasks import app
+
+    try:
+        app.worker_main(["worker", "--loglevel", "INFO", *args])
     except SystemExit as done:
         return int(done.code or 0)
     return 0

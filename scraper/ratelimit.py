@@ -29,6 +29,7 @@ from redis.backoff import ExponentialBackoff
 from redis.commands.core import Script
 from redis.retry import Retry
 
+from scraper.config import broker_url
 from scraper.errors import Interrupted, NetworkError
 from scraper.fetch import ReportingRateController, WaitCallback
 
@@ -136,7 +137,7 @@ def rate_store_url() -> str | None:
     url = os.environ.get("SCRAPER_RATE_URL", "").strip()
     if url:
         return url
-    broker = os.environ.get("SCRAPER_BROKER_URL", "").strip()
+    broker = (broker_url() or "").strip()
     return broker if urlsplit(broker).scheme in REDIS_SCHEMES else None
 
 

@@ -10,8 +10,10 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+import types
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -179,8 +181,15 @@ def run_workers(target: Callable[..., None], n: int, *args: Any, timeout: float 
     mp = multiprocessing.get_context("spawn")
     start, results = mp.Barrier(n), mp.Queue()
     workers = [mp.Process(target=target, args=(*args, start, results)) for _ in range(n)]
-    for worker in workers:
-        worker.start()
+    # Streamlit's AppTest (tests run before this one) leaves its script module as __main__, which a
+    # spawned process would import and run again; the workers need no __main__ of the parent's.
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for worker in workers:
+            worker.start()
+    finally:
+        sys.modules["__main__"] = main
     try:
         out = [results.get(timeout=timeout) for _ in workers]
     finally:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
 from i18n import t
+from scraper import watch
 from ui.sidebar import accounts
-from ui.state import language, timezone
+from ui.state import archive, language, timezone, zone
+
+# The intervals offered for scheduled refreshes (the command line takes any of at least 10 minutes).
+EVERY = {"1h": 60, "6h": 360, "12h": 720, "1d": 1440}
 
 
 def page() -> None:
@@ -41,3 +47,59 @@ def page() -> None:
     )
     if frame.is_demo.any():
         st.caption(t("ui.accounts.demo_note", lang))
+    watch_list()
+
+
+def watch_list() -> None:
+    """The accounts refreshed on a schedule, and a form to add or remove them."""
+    lang = language()
+    st.subheader(t("ui.watch.heading", lang))
+    st.caption(t("ui.watch.how", lang))
+    with archive().sessions() as session:
+        entries = watch.entries(session)
+    if entries:
+        tz = zone()
+        when = "%Y-%m-%d %H:%M"
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("ui.col.account", lang): [e.username for e in entries],
+                    t("ui.watch.every", lang): [
+                        _every_label(e.every // timedelta(minutes=1), lang) for e in entries
+                    ],
+                    t("ui.col.last_sync", lang): [
+                        e.last_started.astimezone(tz).strftime(when) if e.last_started else "—"
+                        for e in entries
+                    ],
+                    t("ui.col.status", lang): [e.last_status or "—" for e in entries],
+                    t("ui.watch.next", lang): [e.next_due.astimezone(tz).strftime(when) for e in entries],
+                }
+            ),
+            hide_index=True,
+        )
+    stored = [str(u) for u, demo in zip(accounts().username, accounts().is_demo, strict=True) if not demo]
+    watched = [e.username for e in entries]
+    with st.form("watch", border=False):
+        chosen = st.multiselect(
+            t("ui.watch.accounts", lang), stored, default=[u for u in watched if u in stored]
+        )
+        every = st.segmented_control(
+            t("ui.watch.every", lang),
+            list(EVERY),
+            default="6h",
+            format_func=lambda key: _every_label(EVERY[key], lang),
+        )
+        if st.form_submit_button(t("ui.watch.save", lang)):
+            with archive().sessions() as session:
+                watch.remove(session, [u for u in watched if u not in chosen])
+                if chosen:
+                    watch.add(session, chosen, timedelta(minutes=EVERY[every or "6h"]))
+            st.rerun()
+
+
+def _every_label(minutes: int, lang: str) -> str:
+    if minutes % 1440 == 0:
+        return t("ui.watch.days", lang, n=minutes // 1440)
+    if minutes % 60 == 0:
+        return t("ui.watch.hours", lang, n=minutes // 60)
+    return t("ui.watch.minutes", lang, n=minutes)

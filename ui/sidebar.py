@@ -11,8 +11,8 @@ import streamlit as st
 from i18n import t
 from insights.accounts import accounts_frame
 from scraper import errors
-from scraper.errors import BadInput, ScraperError
-from scraper.jobs import SyncJob
+from scraper.errors import ScraperError
+from scraper.jobs import SyncJob, SyncRunner
 from scraper.session import PendingTwoFactor, begin_login, import_session, saved_users, session_path
 from ui.state import archive, generation, language, runner, set_accounts_in_url, sidebar_settings, zone
 from ui.text import inert
@@ -60,7 +60,7 @@ def start_sync(name: str) -> None:
     lang = language()
     try:
         job = runner().start(name, session=_login_choice())
-    except BadInput as err:
+    except ScraperError as err:  # a bad name; or, with Celery workers, no job queue to send it to
         st.error(inert(err.message(lang)))
         return
     set_accounts_in_url([job.username])
@@ -71,7 +71,8 @@ def _progress_text(job: SyncJob, lang: str) -> tuple[str, float | None]:
     progress = job.progress
     user = job.username
     if job.status == "queued":
-        return t("ui.sync.queued", lang, user=user), None
+        key = "ui.sync.queued" if isinstance(runner(), SyncRunner) else "ui.sync.queued_worker"
+        return t(key, lang, user=user), None
     if progress.wait_until is not None and progress.wait_seconds:
         left = max(0, round((progress.wait_until - datetime.now(progress.wait_until.tzinfo)).total_seconds()))
         return t("ui.sync.waiting", lang, user=user, seconds=left), None

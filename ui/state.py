@@ -11,7 +11,7 @@ import streamlit as st
 from i18n import LANGUAGES, normalize_language, t
 from scraper.config import Settings, load_settings, path_under
 from scraper.errors import BadInput
-from scraper.jobs import SyncRunner
+from scraper.jobs import Runner, make_runner
 from scraper.logs import setup_logging
 from scraper.service import Archive
 
@@ -20,10 +20,10 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 @st.cache_resource
-def _open(settings: Settings) -> tuple[Archive, SyncRunner]:
+def _open(settings: Settings) -> tuple[Archive, Runner]:
     setup_logging(settings.log_dir)  # details and tracebacks of background syncs go to the log file
     archive = Archive(settings)
-    return archive, SyncRunner(archive)
+    return archive, make_runner(archive)
 
 
 def archive() -> Archive:
@@ -31,8 +31,8 @@ def archive() -> Archive:
     return _open(load_settings())[0]
 
 
-def runner() -> SyncRunner:
-    """The background sync runner of this process."""
+def runner() -> Runner:
+    """Where syncs run: a background thread of this process, or Celery workers (SCRAPER_BROKER_URL)."""
     return _open(load_settings())[1]
 
 
