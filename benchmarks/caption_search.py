@@ -1,6 +1,6 @@
 """Median times of caption searches over a large archive: the FTS5 index against the LIKE fallback.
 
-    .venv/bin/python benchmarks/caption_search.py [--posts 100000] [--profiles 20] [--runs 15]
+    .venv/bin/python benchmarks/caption_search.py [--posts 100000] [--profiles 20] [--runs 15] [--summary FILE]
 
 It builds a throwaway SQLite archive of ``--posts`` posts (captions of 5 to 40 words drawn from a
 Zipf-like vocabulary with accents, hashtags and mentions), then times ``search_captions`` (first
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import random
 import statistics
 import sys
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from benchmarks import _summary  # noqa: E402
 from insights.search import count_matches, search_captions, uses_fts  # noqa: E402
 from scraper import db  # noqa: E402
 from scraper.models import Post, Profile  # noqa: E402
@@ -121,6 +123,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--profiles", type=int, default=20)
     parser.add_argument("--runs", type=int, default=15)
+    _summary.add_option(parser)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -134,15 +137,38 @@ def main() -> None:
             assert uses_fts(session), "this SQLite has no FTS5: only the fallback can be timed"
             heads = ["matches", "LIKE finds", "FTS page", "LIKE page", "FTS count", "LIKE count"]
             print(f"{'query':<36}" + "".join(f"{head:>12}" for head in heads))
+            measured = []
             for label, query in QUERIES:
                 found = [count_matches(session, query, fallback=f) for f in (False, True)]
                 figures = timings(session, query, args.runs)
+                measured.append(figures)
                 print(
                     f"{label + ' ' + repr(query):<36}"
                     + "".join(f"{n:>12,}" for n in found)
                     + "".join(f"{ms:>10.1f}ms" for ms in figures)
                 )
         engine.dispose()
+    _summary.write(args.summary, summary_rows(args.posts, measured))
+
+
+def summary_rows(posts: int, measured: list[list[float]]) -> list[_summary.Row]:
+    """A page of results and a count, FTS5 against LIKE: the range over the queries, and the geometric
+    mean of the per-query speed-ups."""
+    rows = []
+    for what, fts, like in (("a page of results", 0, 1), ("counting matches", 2, 3)):
+        ours = [m[fts] for m in measured]
+        reference = [m[like] for m in measured]
+        speed_ups = [r / max(o, 1e-3) for o, r in zip(ours, reference, strict=True)]
+        mean = math.exp(sum(math.log(x) for x in speed_ups) / len(speed_ups))
+        rows.append(
+            _summary.Row(
+                f"caption search at {posts:,} posts, {what} (ms, {len(measured)} queries)",
+                f"{min(ours):.1f}–{max(ours):.1f} FTS5",
+                f"{min(reference):.1f}–{max(reference):.1f} LIKE",
+                f"{mean:.1f}x faster (geometric mean)",
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 dashboard process holds.
 
     .venv/bin/python benchmarks/dashboard.py [--posts 100000] [--accounts 20] [--data DIR] [--skip-browser]
+        [--summary FILE]
 
 The limits checked (issue 3): with 100,000 posts over 20 accounts in SQLite, every page's warm rerun
 (caches filled) takes at most 1 s server-side (median) and its first load at most 3 s; a gallery page
@@ -53,6 +54,7 @@ import _synthetic  # noqa: E402  (beside this script)
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from benchmarks import _summary  # noqa: E402
 from tests.server import CHROMIUM, CHROMIUM_ARGS, dashboard  # noqa: E402
 
 TZ = "Europe/Madrid"
@@ -577,6 +579,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="folder for the data (reused when it holds these counts)")
     parser.add_argument("--reruns", type=int, default=7, help="warm reruns per page (default 7)")
     parser.add_argument("--skip-browser", action="store_true", help="AppTest timings only")
+    _summary.add_option(parser)
     args = parser.parse_args()
     if not COMPARED <= args.accounts <= _synthetic.MAX_ACCOUNTS:
         parser.error(
@@ -610,6 +613,52 @@ def main() -> None:
         browser = in_browser(dataset, judged, server, [name for name, _ in reversed(by_size)])
     print()
     report(dataset, built, largest, cases, server, warm_up, browser, args.reruns, load)
+    judged = [case for case in cases if case.judged]
+    _summary.write(args.summary, summary_rows(args.posts, args.accounts, judged, server, browser))
+
+
+def summary_rows(
+    posts: int, accounts: int, cases: list[Case], server: dict[str, ServerTiming], browser: BrowserRun | None
+) -> list[_summary.Row]:
+    """The limits of ``print_verdicts`` as summary rows: the worst figure of each."""
+    failed = [c.name for c in cases if server[c.name].error]
+    warm_name, warm_s = worst({c.name: server[c.name].warm_median for c in cases})
+    first_name, first_s = worst({c.name: server[c.name].first for c in cases})
+    scale = f"{posts:,} posts, {accounts} accounts"
+    rows = [
+        _summary.Row(
+            f"dashboard, {scale}: warm rerun median, worst page (s)",
+            f"{warm_s:.2f} ({warm_name})",
+            goal=f"≤ {LIMIT_WARM_S:.0f} s",
+            passed=warm_s <= LIMIT_WARM_S and not failed,
+        ),
+        _summary.Row(
+            f"dashboard, {scale}: first load, worst page (s)",
+            f"{first_s:.2f} ({first_name})",
+            goal=f"≤ {LIMIT_FIRST_S:.0f} s",
+            passed=first_s <= LIMIT_FIRST_S and not failed,
+        ),
+    ]
+    gallery = browser.first.get("gallery") if browser else None
+    if browser is None or gallery is None:
+        rows.append(_summary.Row("dashboard: gallery and memory", "not measured (no browser run)"))
+        return rows
+    errors = [name for name, v in (*browser.first.items(), *browser.again.items()) if v.error]
+    rows += [
+        _summary.Row(
+            f"dashboard: images of a {GALLERY_TILES}-tile gallery page (MB)",
+            f"{gallery.image_bytes / MB:.2f} (widest {gallery.widest} px)",
+            goal=f"≤ {LIMIT_GALLERY_BYTES / MB:.0f} MB",
+            passed=gallery.image_bytes <= LIMIT_GALLERY_BYTES and gallery.widest <= THUMB_PX,
+        ),
+        _summary.Row(
+            f"peak memory of the dashboard, {scale} (MB resident)",
+            f"{browser.rss_peak / MB:.0f}",
+            goal=f"< {LIMIT_RSS_BYTES / MB:.0f} MB",
+            passed=browser.rss_peak < LIMIT_RSS_BYTES and not errors,
+        ),
+    ]
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Crash safety: replayed syncs killed with SIGKILL at seeded random moments, then run again.
 
-    .venv/bin/python benchmarks/kill_trials.py [--trials 30] [--seed 1] [--posts 500]
+    .venv/bin/python benchmarks/kill_trials.py [--trials 30] [--seed 1] [--posts 500] [--summary FILE]
 
 Each trial runs a first sync of a replayed account in its own process (``python -m scraper.offline``)
 and kills it when a seeded random threshold of something observable is crossed: the sync's lock
@@ -35,6 +35,10 @@ from pathlib import Path
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import _summary  # noqa: E402
+
 NAME = "crash.town"
 # Kinds of kill moment, each tied to an observable state of the running sync.
 MOMENTS = ("profile", "commit", "fetch", "download", "partial")
@@ -392,6 +396,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--posts", type=int, default=500)
+    _summary.add_option(parser)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     trials: list[Trial] = []
@@ -413,7 +418,15 @@ def main() -> None:
             flush=True,
         )
     summarize(trials, time.perf_counter() - started)
-    sys.exit(0 if all(not t.problems for t in trials) else 1)
+    recovered = sum(not t.problems for t in trials)
+    row = _summary.Row(
+        f"syncs of {args.posts} posts killed (SIGKILL) at random moments, then rerun: recovered",
+        f"{recovered} of {len(trials)}",
+        goal="all",
+        passed=recovered == len(trials),
+    )
+    _summary.write(args.summary, [row])
+    sys.exit(0 if recovered == len(trials) else 1)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """API requests and wall time of syncs over a replayed account, next to instaloader's own CLI.
 
-    .venv/bin/python benchmarks/sync_requests.py [--posts 300] [--new 5]
+    .venv/bin/python benchmarks/sync_requests.py [--posts 300] [--new 5] [--summary FILE]
 
 For a replayed account of N posts, logged out and logged in, it prints: the requests of our first
 sync and of an incremental sync after `--new` new posts, beside instaloader's own command line with
@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ os.environ["SCRAPER_NO_WAIT"] = "1"
 import instaloader  # noqa: E402
 import instaloader.__main__ as instaloader_cli  # noqa: E402
 
+from benchmarks import _summary  # noqa: E402
 from scraper.config import Settings  # noqa: E402
 from scraper.replay import InstagramReplay, add_new_posts, build_account  # noqa: E402
 from scraper.service import Archive  # noqa: E402
@@ -39,6 +41,7 @@ from scraper.session import write_session  # noqa: E402
 
 NAME = "bench.town"
 LOGIN, PASSWORD = "researcher", "bench-password"
+GOAL = 1.0  # requests of an incremental sync, ours per instaloader's --fast-update (issue)
 
 
 def kinds(replay: InstagramReplay, *, api_only: bool = True) -> str:
@@ -83,7 +86,7 @@ def instaloader_fast_update(replay: InstagramReplay, folder: Path, session: Path
 
 
 @contextlib.contextmanager
-def _patched(obj: object, name: str, value: object):  # type: ignore[no-untyped-def]
+def _patched(obj: object, name: str, value: object) -> Iterator[None]:
     old = getattr(obj, name)
     setattr(obj, name, value)
     try:
@@ -92,7 +95,8 @@ def _patched(obj: object, name: str, value: object):  # type: ignore[no-untyped-
         setattr(obj, name, old)
 
 
-def compare(posts: int, new: int, logged_in: bool) -> None:
+def compare(posts: int, new: int, logged_in: bool) -> list[_summary.Row]:
+    """Print both first syncs and both incremental syncs; the summary rows."""
     label = "logged in" if logged_in else "logged out"
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -126,9 +130,27 @@ def compare(posts: int, new: int, logged_in: bool) -> None:
     print(f"  after {new} new posts  ours {incr:4d} requests {incr_s:6.2f} s   ({incr_kinds})")
     print(f"                instaloader {t_incr:4d} requests {t_incr_s:6.2f} s   ({t_incr_kinds})")
     print(f"  ratio ours/instaloader: first {first / t_first:.2f}, incremental {incr / t_incr:.2f}")
+    passed = incr / t_incr <= GOAL
+    print(f"  incremental ratio at most {GOAL}: {_summary.verdict(passed)}")
+    return [
+        _summary.Row(
+            f"API requests per incremental sync ({new} new posts), {label}",
+            str(incr),
+            f"{t_incr} instaloader --fast-update",
+            f"{incr / t_incr:.2f}",
+            f"≤ {GOAL}",
+            passed,
+        ),
+        _summary.Row(
+            f"first sync of {posts} posts, {label}: API requests",
+            str(first),
+            f"{t_first} instaloader --fast-update",
+            f"{first / t_first:.2f}",
+        ),
+    ]
 
 
-def killed_halfway(posts: int) -> None:
+def killed_halfway(posts: int) -> _summary.Row:
     """Kill a first sync with SIGKILL when half the posts are stored; report what the rerun asked."""
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -164,19 +186,28 @@ def killed_halfway(posts: int) -> None:
     )
     print(f"  posts asked again that were stored before the kill: {len(set(asked) & at_kill)}")
     print(f"  posts stored after the rerun: {len(after)} of {posts}")
+    again = len(set(asked) & at_kill)
+    return _summary.Row(
+        f"stored posts asked again after a sync killed halfway ({posts} posts)",
+        f"{again} ({len(after)} of {posts} stored)",
+        goal="0",
+        passed=again == 0 and len(after) == posts,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=300)
     parser.add_argument("--new", type=int, default=5)
+    _summary.add_option(parser)
     args = parser.parse_args()
     print(
         f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, instaloader {instaloader.__version__}"
     )
-    compare(args.posts, args.new, logged_in=False)
-    compare(args.posts, args.new, logged_in=True)
-    killed_halfway(args.posts)
+    rows = compare(args.posts, args.new, logged_in=False)
+    rows += compare(args.posts, args.new, logged_in=True)
+    rows.append(killed_halfway(args.posts))
+    _summary.write(args.summary, rows)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,146 @@
+"""The benchmark scripts still run, at the tiny sizes of ``run_all.py --quick``, and their figures add
+up: correctness, not timings. One quick run of the whole suite serves every test here."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of scripts, not an installed package
+
+from benchmarks.run_all import BENCHMARKS, NAMES  # noqa: E402
+
+pytestmark = pytest.mark.sqlite_only(
+    "the benchmarks make SQLite archives of their own, whatever TEST_DATABASE"
+)
+
+
+@dataclass(frozen=True)
+class QuickRun:
+    """``run_all --quick``: its exit status and output, the summary table's rows, each script's output."""
+
+    code: int
+    stdout: str
+    rows: dict[str, list[str]]
+    outputs: dict[str, str]
+
+    def row(self, start: str) -> list[str]:
+        """The cells of the summary row whose measure starts with ``start``."""
+        found = [cells for measure, cells in self.rows.items() if measure.startswith(start)]
+        assert len(found) == 1, (start, list(self.rows))
+        return found[0]
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> QuickRun:
+    results = tmp_path_factory.mktemp("benchmarks") / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run_all", "--quick", "--results", str(results)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    text = results.read_text() if results.exists() else ""
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("| measure |"):
+            cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+            rows[cells[0]] = cells[1:]
+    sections = re.findall(r"^### (\w+)\n\n`[^`]*`\n\n```\n(.*?)^```$", text, re.M | re.S)
+    return QuickRun(done.returncode, done.stdout + done.stderr, rows, dict(sections))
+
+
+def quick_option(name: str, option: str) -> int:
+    """The value ``run_all --quick`` gives a script's option."""
+    args = next(b.quick for b in BENCHMARKS if b.name == name)
+    return int(args[args.index(option) + 1])
+
+
+def test_every_script_is_in_the_suite() -> None:
+    scripts = {p.stem for p in (ROOT / "benchmarks").glob("*.py") if not p.stem.startswith("_")}
+    assert scripts - {"run_all"} == set(NAMES)
+
+
+def test_the_quick_run_writes_the_machine_the_table_and_every_output(quick: QuickRun) -> None:
+    assert quick.code == 0, quick.stdout[-5000:]
+    assert "== summary (--quick: goals not enforced)" in quick.stdout
+    assert sorted(quick.outputs) == sorted(NAMES)
+    assert not [measure for measure, cells in quick.rows.items() if cells[0].startswith("exit status")]
+    for cells in quick.rows.values():
+        assert len(cells) == 5 and cells[4] in ("PASS", "FAIL", "—")
+
+
+def test_media_download_saves_every_file_whole_both_ways(quick: QuickRun) -> None:
+    files = quick_option("media_download", "--files")
+    output = quick.outputs["media_download"]
+    assert "every file saved, byte for byte, whole, with its thumbnail: yes" in output
+    runs = {
+        m["label"].strip(): [int(m[k]) for k in ("requests", "in_flight", "saved", "problems")]
+        for m in re.finditer(
+            r"^(?P<label>.+?)\s+[\d.]+\s+[\d.]+\s+(?P<requests>\d+)\s+(?P<in_flight>\d+)\s+(?P<saved>\d+)"
+            r"\s+(?P<problems>\d+)$",
+            output,
+            re.M,
+        )
+    }
+    # Each way asked for each file once and saved it; only ours had several requests in flight.
+    assert runs["sequential: 1 worker"] == [files, 1, files, 0]
+    requests, in_flight, saved, problems = runs["ours, 8 workers"]
+    assert (requests, saved, problems) == (files, files, 0)
+    assert in_flight > 1
+    ours, reference, ratio, goal, _ = quick.row(f"media download, {files} files")
+    assert goal == "≥ 4x"
+    speed_up = float(ratio.removesuffix("x faster"))  # of the seconds before they were rounded
+    assert speed_up == pytest.approx(float(reference.split()[0]) / float(ours), rel=0.15)
+
+
+def test_store_throughput_stores_the_same_rows_both_ways(quick: QuickRun) -> None:
+    posts = quick_option("store_throughput", "--posts")
+    compared = re.findall(
+        r"^  (\S+(?: \S+)?)\s+ours\s+([\d,]+) rows, reference\s+([\d,]+): (.+)$",
+        quick.outputs["store_throughput"],
+        re.M,
+    )
+    assert [table for table, *_ in compared] == ["posts", "media_items", "post_metrics", "caption index"]
+    assert all(verdict == "the same" and ours == reference for _, ours, reference, verdict in compared)
+    assert compared[0][1] == compared[2][1] == str(posts)  # a post count per post
+    ours, reference, ratio, goal, _ = quick.row("stored posts per second")
+    assert goal == "≥ 0.3"
+    assert float(ratio) == pytest.approx(
+        float(ours.replace(",", "")) / float(reference.split()[0].replace(",", "")), abs=0.01
+    )
+
+
+def test_sync_memory_stores_every_post_through_the_command_line(quick: QuickRun) -> None:
+    posts = quick_option("sync_memory", "--posts")
+    output = quick.outputs["sync_memory"]
+    assert "every post stored: yes" in output
+    assert f"stored: {posts} posts" in output
+    assert f"bench.memory: {posts} new" in output
+    # Logged in: 12 posts a page, and no request of a post's own.
+    assert f"timeline_logged_in {-(-posts // 12)}," in output
+    assert "post " not in output.split("API requests (")[1].split(")")[0]
+    peak = re.search(r"(\d+) MB at peak \(getrusage of the child: (\d+) MB\)", output)
+    assert peak is not None and 0 < int(peak[1]) <= int(peak[2]) + 1
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [
+        "API requests per incremental sync (3 new posts), logged out",
+        "API requests per incremental sync (3 new posts), logged in",
+        "stored posts asked again after a sync killed halfway",
+        "dashboard, 200 posts, 5 accounts: warm rerun median",
+        "caption search at 2,000 posts, a page of results",
+        "syncs of 120 posts killed (SIGKILL) at random moments",
+    ],
+)
+def test_the_older_scripts_hand_their_figures_to_the_summary(quick: QuickRun, measure: str) -> None:
+    assert quick.row(measure)[0]
