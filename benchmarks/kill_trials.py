@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -303,7 +305,7 @@ def run_trial(tmp: Path, seed: int, moment: Moment, posts: int = 500, timeout: f
         trial.asked_twice = {code for code, n in asked.items() if n > 1}
     else:
         asked = Counter()
-    trial.archive = check_archive(db, media)
+    trial.archive = check_archive(f"sqlite:///{db}", media)
     trial.not_asked = set(_column(db, "SELECT shortcode FROM posts")) - trial.at_kill - set(asked)
     if killed_run and killed_run[0] is not None:
         status = _column(db, f"SELECT status FROM sync_runs WHERE id = {int(killed_run[0])}")
@@ -312,29 +314,34 @@ def run_trial(tmp: Path, seed: int, moment: Moment, posts: int = 500, timeout: f
     return trial
 
 
-def check_archive(db: Path, media: Path) -> ArchiveCheck:
-    """Look at the archive in ``db`` and ``media`` once no sync runs (every referenced file decoded)."""
+def check_archive(url: str, media: Path) -> ArchiveCheck:
+    """Look at the archive in the database of ``url`` (any SQLAlchemy URL) and ``media`` once no sync
+    runs (every referenced file decoded)."""
     check = ArchiveCheck()
-    conn = sqlite3.connect(db)
+    engine = create_engine(url, poolclass=NullPool)
     try:
-        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
-        check.posts = one("SELECT count(*) FROM posts")
-        check.duplicate_posts = check.posts - one("SELECT count(DISTINCT shortcode) FROM posts")
-        check.duplicate_media = one(
-            "SELECT count(*) FROM (SELECT 1 FROM media_items GROUP BY post_id, position HAVING count(*) > 1)"
-        )
-        check.media_without_file = one("SELECT count(*) FROM media_items WHERE file IS NULL OR thumb IS NULL")
-        check.locks = one("SELECT count(*) FROM sync_locks")
-        referenced = {
-            row[0]
-            for row in conn.execute(
-                "SELECT file FROM media_items UNION SELECT thumb FROM media_items "
-                "UNION SELECT video_file FROM media_items UNION SELECT profile_pic_file FROM profiles"
+        with engine.connect() as conn:
+            one = lambda sql: conn.exec_driver_sql(sql).scalar()  # noqa: E731
+            check.posts = one("SELECT count(*) FROM posts")
+            check.duplicate_posts = check.posts - one("SELECT count(DISTINCT shortcode) FROM posts")
+            check.duplicate_media = one(
+                "SELECT count(*) FROM (SELECT 1 FROM media_items GROUP BY post_id, position HAVING count(*) > 1)"
+                " AS d"
             )
-            if row[0]
-        }
+            check.media_without_file = one(
+                "SELECT count(*) FROM media_items WHERE file IS NULL OR thumb IS NULL"
+            )
+            check.locks = one("SELECT count(*) FROM sync_locks")
+            referenced = {
+                str(row[0])
+                for row in conn.exec_driver_sql(
+                    "SELECT file FROM media_items UNION SELECT thumb FROM media_items "
+                    "UNION SELECT video_file FROM media_items UNION SELECT profile_pic_file FROM profiles"
+                )
+                if row[0]
+            }
     finally:
-        conn.close()
+        engine.dispose()
     check.bad_files = sorted(path for path in referenced if not _whole_image(media / path))
     on_disk = {p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()}
     check.stray_parts = sorted(p for p in on_disk if p.endswith(".part"))

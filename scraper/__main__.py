@@ -194,21 +194,29 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
             ):
                 return result.error.exit_code  # the next accounts would fail the same way
             continue
-        print(
-            t(
-                "cli.sync.done",
-                lang,
-                user=username,
-                new=result.new,
-                updated=result.updated,
-                media=result.media_downloaded,
-                requests=result.api_requests,
-                seconds=f"{result.seconds:.1f}",
-            )
-        )
-        if result.media_failed:
-            print(t("cli.sync.files_failed", lang, user=username, count=result.media_failed), file=sys.stderr)
+        _print_done(result, lang)
     return code
+
+
+def _print_done(result: SyncResult, lang: str) -> None:
+    """The closing line of a sync that ended ok, and the files it could not download."""
+    print(
+        t(
+            "cli.sync.done",
+            lang,
+            user=result.username,
+            new=result.new,
+            updated=result.updated,
+            media=result.media_downloaded,
+            requests=result.api_requests,
+            seconds=f"{result.seconds:.1f}",
+        ),
+        flush=True,
+    )
+    if result.media_failed:
+        print(
+            t("cli.sync.files_failed", lang, user=result.username, count=result.media_failed), file=sys.stderr
+        )
 
 
 def _sync_on_worker(
@@ -390,19 +398,7 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> int:
                 t("cli.sync.failed", lang, user=username, message=result.error.message(lang)), file=sys.stderr
             )
         else:
-            print(
-                t(
-                    "cli.sync.done",
-                    lang,
-                    user=username,
-                    new=result.new,
-                    updated=result.updated,
-                    media=result.media_downloaded,
-                    requests=result.api_requests,
-                    seconds=f"{result.seconds:.1f}",
-                ),
-                flush=True,
-            )
+            _print_done(result, lang)
         return result.error
 
     if not args.once:

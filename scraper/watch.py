@@ -106,8 +106,6 @@ def entries(session: Session, now: datetime | None = None) -> list[WatchEntry]:
     found = []
     for w in watched:
         started = max((t for t in (starts.get(w.username), w.queued_at) if t is not None), default=None)
-        if started is not None and started.tzinfo is None:  # max() over the aggregate comes back naive
-            started = started.replace(tzinfo=now.tzinfo)
         every = timedelta(minutes=w.every_minutes)
         run = runs.get(w.username)
         found.append(

@@ -30,7 +30,7 @@ from tests.databases import rows
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of scripts, not an installed package
 
-from benchmarks.kill_trials import ArchiveCheck, _whole_image, offline_env  # noqa: E402
+from benchmarks.kill_trials import check_archive, offline_env  # noqa: E402
 
 NAME = "busy.town"
 READERS = 8
@@ -65,34 +65,6 @@ def run_sync(settings: Settings, tmp_path: Path, posts: int) -> subprocess.Compl
         text=True,
         timeout=60,
     )
-
-
-def check_archive(url: str, media: Path) -> ArchiveCheck:
-    """``benchmarks/kill_trials.py``'s check of an archive once no sync runs (posts, duplicates, files,
-    locks), on any database: that script reads a SQLite file."""
-    one = lambda sql: rows(url, sql)[0][0]  # noqa: E731
-    check = ArchiveCheck()
-    check.posts = one("SELECT count(*) FROM posts")
-    check.duplicate_posts = check.posts - one("SELECT count(DISTINCT shortcode) FROM posts")
-    check.duplicate_media = one(
-        "SELECT count(*) FROM (SELECT 1 FROM media_items GROUP BY post_id, position HAVING count(*) > 1) AS d"
-    )
-    check.media_without_file = one("SELECT count(*) FROM media_items WHERE file IS NULL OR thumb IS NULL")
-    check.locks = one("SELECT count(*) FROM sync_locks")
-    referenced = {
-        str(path)
-        for (path,) in rows(
-            url,
-            "SELECT file FROM media_items UNION SELECT thumb FROM media_items "
-            "UNION SELECT video_file FROM media_items UNION SELECT profile_pic_file FROM profiles",
-        )
-        if path
-    }
-    check.bad_files = sorted(path for path in referenced if not _whole_image(media / path))
-    on_disk = {p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()}
-    check.stray_parts = sorted(p for p in on_disk if p.endswith(".part"))
-    check.unreferenced = sorted(on_disk - referenced - set(check.stray_parts))
-    return check
 
 
 @pytest.fixture
