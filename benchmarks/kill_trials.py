@@ -321,7 +321,7 @@ def check_archive(url: str, media: Path) -> ArchiveCheck:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            one = lambda sql: conn.exec_driver_sql(sql).scalar()  # noqa: E731
+            one = lambda sql: int(conn.exec_driver_sql(sql).scalar_one())  # noqa: E731
             check.posts = one("SELECT count(*) FROM posts")
             check.duplicate_posts = check.posts - one("SELECT count(DISTINCT shortcode) FROM posts")
             check.duplicate_media = one(
