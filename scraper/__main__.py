@@ -7,6 +7,7 @@ import getpass
 import logging
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -227,7 +228,6 @@ def _sync_on_worker(
     line: ProgressLine,
 ) -> SyncResult:
     """Send the sync to the Celery workers and follow it until it ends; Ctrl-C cancels it there."""
-    from scraper.jobboard import wait_for
     from scraper.tasks import CeleryRunner
 
     runner = CeleryRunner(archive)
@@ -235,7 +235,8 @@ def _sync_on_worker(
     try:
         while not job.finished:
             line(job.progress)
-            job = wait_for(runner.board, username, job.id, timeout=0.5) or runner.board.get(username) or job
+            time.sleep(0.25)  # the job runs in another process: its progress is read from the board
+            job = runner.board.get(username) or job
     except KeyboardInterrupt:
         runner.cancel(username)
         raise

@@ -92,11 +92,16 @@ def _fresh_connections(**_kwargs: Any) -> None:
         archive.engine.dispose(close=False)
 
 
-def board() -> JobBoard:
-    url = broker_url()
+def queue_url(url: str | None = None) -> str:
+    """``url``, else SCRAPER_BROKER_URL: the Redis of the job queue and the job board."""
+    url = url or broker_url()
     if url is None:
         raise RuntimeError(f"{BROKER_ENV} is not set")
-    return JobBoard.from_url(url)
+    return url
+
+
+def board() -> JobBoard:
+    return JobBoard.from_url(queue_url())
 
 
 class _Reporter:
@@ -200,9 +205,7 @@ class CeleryRunner:
 
     def __init__(self, archive: Archive, jobs: JobBoard | None = None, *, url: str | None = None) -> None:
         self.archive = archive
-        self.url = url or broker_url()
-        if self.url is None:
-            raise RuntimeError(f"{BROKER_ENV} is not set")
+        self.url = queue_url(url)
         self.board = jobs or JobBoard.from_url(self.url)
 
     @property

@@ -27,7 +27,7 @@ from scraper import errors, store
 from scraper.config import normalize_username
 from scraper.errors import BadInput, ScraperError
 from scraper.media import CleanupReport, cleanup
-from scraper.models import Profile, ScheduledTask, SyncLock, SyncRun, WatchedAccount, utcnow
+from scraper.models import Profile, ScheduledTask, SyncLock, WatchedAccount, utcnow
 from scraper.service import Archive
 
 log = logging.getLogger("scraper.watch")
@@ -91,23 +91,17 @@ class WatchEntry:
     next_due: datetime
 
 
-def entries(session: Session, now: datetime | None = None) -> list[WatchEntry]:
+def entries(session: Session) -> list[WatchEntry]:
     """The watch list, the most overdue first."""
-    now = now or utcnow()
     watched = list(session.scalars(select(WatchedAccount)))
-    starts = dict(
-        session.execute(
-            select(SyncRun.username, func.max(SyncRun.started_at))
-            .where(SyncRun.username.in_([w.username for w in watched]))
-            .group_by(SyncRun.username)
-        ).all()
-    )
-    runs = store.last_runs(session)
+    runs = store.last_runs(session)  # the latest run is the one started last
     found = []
     for w in watched:
-        started = max((t for t in (starts.get(w.username), w.queued_at) if t is not None), default=None)
-        every = timedelta(minutes=w.every_minutes)
         run = runs.get(w.username)
+        started = max(
+            (t for t in (run.started_at if run else None, w.queued_at) if t is not None), default=None
+        )
+        every = timedelta(minutes=w.every_minutes)
         found.append(
             WatchEntry(
                 username=w.username,
@@ -123,7 +117,7 @@ def entries(session: Session, now: datetime | None = None) -> list[WatchEntry]:
 def due_accounts(session: Session, now: datetime | None = None) -> list[WatchEntry]:
     """The watched accounts whose interval has passed, the most overdue first."""
     now = now or utcnow()
-    return [e for e in entries(session, now) if e.next_due <= now]
+    return [e for e in entries(session) if e.next_due <= now]
 
 
 def mark_queued(session: Session, username: str, when: datetime | None = None) -> None:
@@ -228,7 +222,7 @@ def seconds_to_next(archive: Archive, pause_until: datetime | None = None) -> fl
     """How long the watch loop may sleep: until the next account is due, at most CHECK_SECONDS."""
     now = utcnow()
     with archive.sessions() as session:
-        upcoming = entries(session, now)
+        upcoming = entries(session)
     wait = CHECK_SECONDS
     if upcoming:
         wait = min(wait, max((upcoming[0].next_due - now).total_seconds(), 0.0))
