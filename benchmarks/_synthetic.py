@@ -1,7 +1,7 @@
 """A synthetic archive for benchmarks: accounts, posts, media and counts shaped like real syncs.
 
 ``ensure(folder, posts, accounts)`` builds (or reuses) a folder holding ``instagram.db`` (SQLite,
-opened through ``scraper.db.open_engine``, so the migrations and the FTS5 caption triggers run) and
+opened through ``scraper.store.db.open_engine``, so the migrations and the FTS5 caption triggers run) and
 ``media/``. Accounts get 1 to 10 times as many posts as the smallest one; posts are about 60% images,
 20% videos and 20% carousels of 2 to 5 items, with Spanish, Basque and bilingual captions carrying
 hashtags and mentions. Every account has 2 or 3 syncs: a profile snapshot each, and post counts for
@@ -32,9 +32,17 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from scraper import db
-from scraper.models import CaptionVersion, MediaItem, Post, PostMetrics, Profile, ProfileSnapshot, SyncRun
 from scraper.replay import mediaid_to_shortcode
+from scraper.store import db
+from scraper.store.models import (
+    CaptionVersion,
+    MediaItem,
+    Post,
+    PostMetrics,
+    Profile,
+    ProfileSnapshot,
+    SyncRun,
+)
 
 # Bump when the generated data changes: a folder made by another format is rebuilt.
 FORMAT = 3

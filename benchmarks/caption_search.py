@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks import _summary  # noqa: E402
 from insights.search import count_matches, search_captions, uses_fts  # noqa: E402
-from scraper import db  # noqa: E402
-from scraper.models import Post, Profile  # noqa: E402
+from scraper.store import db  # noqa: E402
+from scraper.store.models import Post, Profile  # noqa: E402
 
 COMMON = [
     *("de", "la", "el", "en", "y", "a", "los", "que", "con", "por", "para", "un", "una", "las", "del"),

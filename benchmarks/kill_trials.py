@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/kill_trials.py [--trials 30] [--seed 1] [--posts 500] [--summary FILE]
 
-Each trial runs a first sync of a replayed account in its own process (``python -m scraper.offline``)
+Each trial runs a first sync of a replayed account in its own process (``python -m scraper.replay.offline``)
 and kills it when a seeded random threshold of something observable is crossed: the sync's lock
 taken (profile phase), k posts committed (right after a page's commit, as its media downloads
 start), k posts committed and their media saved (fetching the next page's posts), k media files
@@ -239,7 +239,7 @@ class Trial:
 def offline_sync(tmp: Path, account: str, calls: Path | None = None) -> list[str]:
     """The command line of a sync of ``account`` in its own process, against the replay."""
     name = account.split(":")[0]
-    command = [sys.executable, "-m", "scraper.offline", "--account", account]
+    command = [sys.executable, "-m", "scraper.replay.offline", "--account", account]
     if calls is not None:
         command += ["--calls", str(calls)]
     return [*command, "--", "sync", name, "--db", str(tmp / "a.db"), "--media-dir", str(tmp / "media")]

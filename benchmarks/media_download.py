@@ -51,8 +51,8 @@ os.environ["NO_PROXY"] = ",".join(filter(None, (os.environ.get("NO_PROXY"), "127
 from PIL import Image  # noqa: E402
 
 from benchmarks import _summary, _synthetic  # noqa: E402
-from scraper import fetch  # noqa: E402
-from scraper.media import MediaDownloader, MediaJob, MediaResult, picture_format  # noqa: E402
+from scraper.instagram import fetch  # noqa: E402
+from scraper.store.media import MediaDownloader, MediaJob, MediaResult, picture_format  # noqa: E402
 
 NAME = "bench.media"
 GOAL = 4.0

@@ -6,12 +6,12 @@ same rows.
 1. Records: ``--posts`` ``PostRecord``s of one account, with their ``MediaRecord``s, shaped as the
    dashboard benchmark's data (``_synthetic``: about 60% images, 20% videos, 20% carousels of 2 to 5
    items; Spanish and Basque captions with hashtags and mentions; CDN URLs with signatures).
-2. Ours: a fresh SQLite file opened with ``scraper.db.open_engine`` (the migrations: tables, indexes,
+2. Ours: a fresh SQLite file opened with ``scraper.store.db.open_engine`` (the migrations: tables, indexes,
    the caption index and its triggers), the profile and a sync run stored first; then, for each page of
-   ``--page`` posts (12: a timeline page), what ``AccountSync._flush`` does: ``store.save_posts`` (the
+   ``--page`` posts (12: a timeline page), what ``AccountSync._flush`` does: ``writes.save_posts`` (the
    upsert of posts, media items and post counts), the profile's resume point, one commit.
 3. Reference: another fresh file with the same schema (made by the same migrations, so the same
-   columns, indexes and triggers) and the connection settings of ``scraper.db`` (WAL, synchronous
+   columns, indexes and triggers) and the connection settings of ``scraper.store.db`` (WAL, synchronous
    NORMAL, foreign keys); for each page, ``executemany`` INSERTs of the same rows (posts with their ids
    given, media items, post counts), the same UPDATE of the profile, one commit. Turning the records
    into row tuples (dates and JSON lists as SQLAlchemy stores them) is timed too.
@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import _summary, _synthetic  # noqa: E402
-from scraper import db, store  # noqa: E402
-from scraper.models import Profile, SyncRun, utcnow  # noqa: E402
 from scraper.records import MediaRecord, PostRecord, ProfileRecord  # noqa: E402
+from scraper.store import db, writes  # noqa: E402
+from scraper.store.models import Profile, SyncRun, utcnow  # noqa: E402
 
 NAME = "ermua.kultura"
 USER_ID = 17_000_000_001
@@ -128,7 +128,7 @@ def fresh_database(path: Path) -> None:
 
 
 def with_store(path: Path, records: list[PostRecord], page: int) -> float:
-    """The sync's way: seconds to store ``records`` a page at a time through ``scraper.store``."""
+    """The sync's way: seconds to store ``records`` a page at a time through ``scraper.store.writes``."""
     engine = db.open_engine(f"sqlite:///{path}")
     sessions = db.session_factory(engine)
     with sessions() as session:
@@ -136,13 +136,13 @@ def with_store(path: Path, records: list[PostRecord], page: int) -> float:
         session.add(run)
         session.commit()
         run_id = run.id
-        store.upsert_profile(session, ProfileRecord(USER_ID, NAME, post_count=len(records)), run_id=run_id)
+        writes.upsert_profile(session, ProfileRecord(USER_ID, NAME, post_count=len(records)), run_id=run_id)
         session.commit()
     started = time.perf_counter()
     for batch in pages(records, page):
         # AccountSync._flush: the page's posts and the resume point in one transaction.
         with sessions() as session:
-            store.save_posts(session, USER_ID, batch, run_id=run_id)
+            writes.save_posts(session, USER_ID, batch, run_id=run_id)
             profile = session.get(Profile, USER_ID)
             assert profile is not None
             newest = max(r.taken_at for r in batch)

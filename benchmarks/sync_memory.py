@@ -3,9 +3,9 @@ requests and posts stored.
 
     .venv/bin/python benchmarks/sync_memory.py [--posts 100000]
 
-The sync runs in a child process, as ``python -m scraper.offline`` runs one: Instagram replayed in
+The sync runs in a child process, as ``python -m scraper.replay.offline`` runs one: Instagram replayed in
 that process (``scraper.replay.InstagramReplay``), then ``scraper.__main__.main(["sync", NAME,
-"--no-media", "--db", ...])``, the command line itself. Two things differ from ``scraper.offline``,
+"--no-media", "--db", ...])``, the command line itself. Two things differ from ``scraper.replay.offline``,
 which cannot run this case as it stands:
 
 - The account. ``build_account`` spaces posts 2.5 days apart on average, going back from 2024, and
@@ -115,8 +115,8 @@ def child(posts: int, folder: Path, out: Path, *, keep_mock_log: bool) -> None:
 
     from scraper.__main__ import main as scraper_main
     from scraper.config import load_settings
+    from scraper.instagram.login import login
     from scraper.replay import InstagramReplay
-    from scraper.session import login
 
     db, media = folder / "a.db", folder / "media"
     with InstagramReplay([account], users={LOGIN: PASSWORD}) as replay:

@@ -33,11 +33,11 @@ import instaloader  # noqa: E402
 import instaloader.__main__ as instaloader_cli  # noqa: E402
 
 from benchmarks import _summary  # noqa: E402
+from scraper.archive import Archive  # noqa: E402
 from scraper.config import Settings  # noqa: E402
+from scraper.instagram.login import login as save_login  # noqa: E402
+from scraper.instagram.login import write_session  # noqa: E402
 from scraper.replay import InstagramReplay, add_new_posts, build_account  # noqa: E402
-from scraper.service import Archive  # noqa: E402
-from scraper.session import login as save_login  # noqa: E402
-from scraper.session import write_session  # noqa: E402
 
 NAME = "bench.town"
 LOGIN, PASSWORD = "researcher", "bench-password"
@@ -155,7 +155,7 @@ def killed_halfway(posts: int) -> _summary.Row:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         db = tmp / "a.db"
-        command = [sys.executable, "-m", "scraper.offline", "--account", f"{NAME}:{posts}:1:1"]
+        command = [sys.executable, "-m", "scraper.replay.offline", "--account", f"{NAME}:{posts}:1:1"]
         tail = ["--", "sync", NAME, "--db", str(db), "--media-dir", str(tmp / "media")]
         env = {**os.environ, "LOG_DIR": str(tmp / "logs"), "PYTHONPATH": str(ROOT)}
         victim = subprocess.Popen([*command, *tail], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)

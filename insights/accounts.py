@@ -6,14 +6,14 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scraper import store
-from scraper.models import Profile
+from scraper.store import writes
+from scraper.store.models import Profile
 
 
 def accounts_frame(session: Session) -> pd.DataFrame:
     """One row per stored account: username, name, posts stored, followers, last sync and its status."""
-    counts = store.post_counts(session)
-    runs = store.last_runs(session)
+    counts = writes.post_counts(session)
+    runs = writes.last_runs(session)
     rows = []
     for profile in session.scalars(select(Profile).order_by(Profile.username)):
         run = runs.get(profile.username)

@@ -15,8 +15,8 @@ from sqlalchemy import Select, Text, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from insights.charts import empty, local_times
-from scraper import store
-from scraper.models import CaptionVersion, MediaItem, Post, PostMetrics, Profile, ProfileSnapshot
+from scraper.store import writes
+from scraper.store.models import CaptionVersion, MediaItem, Post, PostMetrics, Profile, ProfileSnapshot
 
 POST_COLUMNS = [
     "post_id", "shortcode", "username", "profile_id", "taken_at", "type", "caption", "hashtags", "mentions",
@@ -216,7 +216,7 @@ def profile_summary(session: Session, username: str) -> dict[str, Any] | None:
 
     ``post_count`` is Instagram's count; ``posts_stored`` counts the stored posts not deleted.
     """
-    profile = store.profile_by_username(session, username)
+    profile = writes.profile_by_username(session, username)
     if profile is None:
         return None
     stored, first, last = session.execute(

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
-from scraper.models import Post, Profile
+from scraper.store.models import Post, Profile
 
 COLUMNS = ["post_id", "shortcode", "username", "taken_at", "caption", "likes", "comments", "type"]
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])  # a SELECT of any columns

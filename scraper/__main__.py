@@ -16,12 +16,13 @@ from typing import TextIO
 from sqlalchemy import select
 
 from i18n import language_from_env, t
-from scraper import errors, store
+from scraper import errors
+from scraper.archive import Archive
 from scraper.config import Settings, broker_url, load_settings, normalize_username, parse_date
 from scraper.errors import ScraperError
 from scraper.logs import setup_logging
-from scraper.models import Profile
-from scraper.service import Archive
+from scraper.store import writes
+from scraper.store.models import Profile
 from scraper.sync import Progress, SyncOptions, SyncResult
 
 log = logging.getLogger("scraper.cli")
@@ -228,7 +229,7 @@ def _sync_on_worker(
     line: ProgressLine,
 ) -> SyncResult:
     """Send the sync to the Celery workers and follow it until it ends; Ctrl-C cancels it there."""
-    from scraper.tasks import CeleryRunner
+    from scraper.workers.queue import CeleryRunner
 
     runner = CeleryRunner(archive)
     job = runner.start(username, options, session=login)
@@ -246,12 +247,12 @@ def _sync_on_worker(
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from scraper.export import post_rows, write_csv, write_json
+    from scraper.store.export import post_rows, write_csv, write_json
 
     username = normalize_username(args.username)
     archive = Archive(settings)
     with archive.sessions() as session:
-        profile = store.profile_by_username(session, username)
+        profile = writes.profile_by_username(session, username)
         if profile is None:
             raise errors.AccountNotFound("error.not_stored", user=username)
         rows = post_rows(session, profile.id)
@@ -260,7 +261,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from scraper.archive import import_archive
+    from scraper.folder_import import import_archive
 
     archive = Archive(settings)
     report = import_archive(archive.sessions, settings, args.folder)
@@ -286,7 +287,7 @@ def cmd_accounts(args: argparse.Namespace, settings: Settings, lang: str) -> int
 
 
 def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from scraper.media import cleanup, human_size
+    from scraper.store.media import cleanup, human_size
 
     archive = Archive(settings)
     with archive.sessions() as session:
@@ -302,7 +303,7 @@ def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
 
 def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from scraper.session import login
+    from scraper.instagram.login import login
 
     user = normalize_username(args.user)
     password = getpass.getpass(t("cli.login.password", lang, user=user))
@@ -313,7 +314,7 @@ def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from scraper.demo import seed_demo
+    from scraper.replay.demo import seed_demo
 
     for line in seed_demo(settings, lang=lang):
         print(line)
@@ -321,7 +322,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from scraper import watch
+    from scraper.workers import watch
 
     archive = Archive(settings)
     action = args.watch_command
@@ -371,8 +372,8 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> int:
     """Rounds of the schedule: sync (or queue) what is due, wait until the next account is due."""
     import signal
 
-    from scraper import watch
-    from scraper.media import human_size
+    from scraper.store.media import human_size
+    from scraper.workers import watch
 
     cleanup_every = None if args.cleanup_every.strip() in ("0", "") else watch.parse_every(args.cleanup_every)
     login = archive.choose_session(args.session)
@@ -382,7 +383,7 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> int:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     queue = None
     if broker_url() is not None:
-        from scraper.tasks import CeleryRunner
+        from scraper.workers.queue import CeleryRunner
 
         runner = CeleryRunner(archive)
 

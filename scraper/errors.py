@@ -6,13 +6,12 @@ from __future__ import annotations
 import errno
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import instaloader.exceptions as ie
 import requests
 
 from i18n import t
-from scraper.models import utcnow
 
 OK = 0
 UNEXPECTED = 1
@@ -64,7 +63,7 @@ class RateLimited(ScraperError):
     default_key = "error.rate_limited"
 
     def __init__(self, retry_after: timedelta = timedelta(minutes=15), **params: object) -> None:
-        self.retry_at: datetime = utcnow() + retry_after
+        self.retry_at: datetime = datetime.now(UTC) + retry_after
         local = self.retry_at.astimezone()
         minutes = max(1, round(retry_after.total_seconds() / 60))
         super().__init__(None, retry_at=f"{local:%H:%M}", minutes=minutes, **params)

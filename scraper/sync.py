@@ -27,14 +27,15 @@ from instaloader import FrozenNodeIterator, NodeIterator, Post
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from scraper import fetch, store
 from scraper.config import Settings, normalize_username
 from scraper.errors import DiskFull, Interrupted, LoginNeeded, ScraperError, SyncBusy, classify
-from scraper.media import DISK_FULL, MediaDownloader, MediaJob, MediaResult
-from scraper.models import MediaItem, Profile, SyncRun, utcnow
+from scraper.instagram import fetch
 from scraper.records import PostRecord
+from scraper.store import writes
+from scraper.store.media import DISK_FULL, MediaDownloader, MediaJob, MediaResult
+from scraper.store.models import MediaItem, Profile, SyncRun, utcnow
 
-log = logging.getLogger("scraper.sync")
+log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 60.0
 
 # What the CDN answers for a URL whose signature expired (Instagram's media URLs carry an expiry).
@@ -144,10 +145,10 @@ class AccountSync:
     def run(self) -> SyncResult:
         """Sync the account; failures end up in ``result.error`` and in the sync run's row."""
         started = time.monotonic()
-        owner = store.lock_owner()
+        owner = writes.lock_owner()
         try:
             with self.sessions() as session:
-                store.acquire_lock(session, self.username, owner)
+                writes.acquire_lock(session, self.username, owner)
         except SyncBusy as busy:
             log.info("sync of %s refused: another sync holds its lock", self.username)
             self.result.status, self.result.error = "refused", busy
@@ -191,7 +192,7 @@ class AccountSync:
         finally:
             alive.set()
             with self.sessions() as session:
-                store.release_lock(session, self.username, owner)
+                writes.release_lock(session, self.username, owner)
         self._report(phase="done")
         return self.result
 
@@ -204,7 +205,7 @@ class AccountSync:
             while not stop.wait(HEARTBEAT_SECONDS):
                 try:
                     with self.sessions() as session:
-                        store.heartbeat(session, self.username, owner)
+                        writes.heartbeat(session, self.username, owner)
                         session.commit()
                 except Exception:
                     log.warning("heartbeat of the %s lock failed", self.username, exc_info=True)
@@ -236,7 +237,7 @@ class AccountSync:
         profile = instaloader.Profile.from_username(self.ctx, self.username)
         record = fetch.profile_record(profile)
         with self.sessions() as session:
-            row = store.upsert_profile(session, record, run_id=self.result.run_id, is_demo=self._is_demo)
+            row = writes.upsert_profile(session, record, run_id=self.result.run_id, is_demo=self._is_demo)
             run = session.get(SyncRun, self.result.run_id)
             assert run is not None
             run.profile_id = row.id
@@ -253,7 +254,7 @@ class AccountSync:
             self._profile_picture()
             # Files that an earlier, interrupted run did not get.
             with self.sessions() as session:
-                leftovers = store.media_missing_files(session, self.profile_id, videos=self.options.videos)
+                leftovers = writes.media_missing_files(session, self.profile_id, videos=self.options.videos)
             self._download(leftovers, refresh_expired=True)
         if record.is_private and not self.ctx.is_logged_in:
             raise LoginNeeded("error.private", user=self.username)
@@ -265,7 +266,7 @@ class AccountSync:
         with self.sessions() as session:
             row = session.get(Profile, self.profile_id)
             assert row is not None
-            key = store.picture_key(row.profile_pic_url)
+            key = writes.picture_key(row.profile_pic_url)
             on_disk = row.profile_pic_file and (self.settings.media_dir / row.profile_pic_file).is_file()
             if not row.profile_pic_url or not key or (key == row.profile_pic_key and on_disk):
                 return
@@ -294,7 +295,7 @@ class AccountSync:
         with self.sessions() as session:
             row = session.get(Profile, self.profile_id)
             assert row is not None
-            known = store.known_posts(session, self.profile_id)
+            known = writes.known_posts(session, self.profile_id)
             boundary = None if opts.full else row.complete_until
             history_complete = row.history_complete
             saved_state = row.backfill_state
@@ -364,7 +365,7 @@ class AccountSync:
             self._flush(walk, keep_item=False, history_complete=True)
             if opts.full and not walk.jumped:
                 with self.sessions() as session:
-                    gone = store.mark_deleted(session, self.profile_id, seen)
+                    gone = writes.mark_deleted(session, self.profile_id, seen)
                     session.commit()
                 log.info("%s: %d stored posts no longer on Instagram", self.username, gone)
             self.result.stop_reason = self.result.stop_reason or "end of timeline"
@@ -408,7 +409,7 @@ class AccountSync:
         return it again (instaloader's freeze() does exactly that).
         """
         with self.sessions() as session:
-            saved = store.save_posts(session, self.profile_id, walk.buffer, run_id=self.result.run_id)
+            saved = writes.save_posts(session, self.profile_id, walk.buffer, run_id=self.result.run_id)
             row = session.get(Profile, self.profile_id)
             assert row is not None
             if walk.contiguous or walk.boundary is None:
@@ -426,7 +427,7 @@ class AccountSync:
             self.result.updated += len(saved.updated)
             items: list[MediaItem] = []
             if self.options.media:
-                fresh = store.media_of(session, saved.new_ids)
+                fresh = writes.media_of(session, saved.new_ids)
                 items = [m for m in [*fresh, *(m for p in saved.updated for m in p.media)] if self._wants(m)]
         walk.buffer.clear()
         if self.options.media:
@@ -486,10 +487,10 @@ class AccountSync:
         found = [record for record in records if record is not None]
         refreshed = {record.shortcode for record in found}
         with self.sessions() as session:
-            saved = store.save_posts(session, self.profile_id, found, run_id=self.result.run_id)
+            saved = writes.save_posts(session, self.profile_id, found, run_id=self.result.run_id)
             session.commit()
             self.result.updated += len(saved.updated)
-            missing = store.media_missing_files(session, self.profile_id, videos=self.options.videos)
+            missing = writes.media_missing_files(session, self.profile_id, videos=self.options.videos)
             items = [item for item in missing if item.post.shortcode in refreshed]
         for result in expired:
             assert isinstance(result.job.key, tuple)

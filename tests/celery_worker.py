@@ -1,5 +1,5 @@
 """Real Celery workers (and beat) for the tests: separate processes on the test Redis, syncing
-against replayed Instagram (``python -m scraper.offline ... -- worker``)."""
+against replayed Instagram (``python -m scraper.replay.offline ... -- worker``)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def worker(
     name = f"test-{uuid.uuid4().hex[:8]}@{os.uname().nodename}"
     log_path = log_dir / f"worker-{name.split('@')[0]}.log"
     log_dir.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "scraper.offline"]
+    command = [sys.executable, "-m", "scraper.replay.offline"]
     for spec in accounts:
         command += ["--account", spec]
     command += ["--", "worker", "-n", name, "--without-gossip", "--without-mingle", *args]

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from scraper import fetch
+from scraper.archive import Archive
 from scraper.config import Settings
-from scraper.models import Post
+from scraper.instagram import fetch
 from scraper.replay import InstagramReplay
-from scraper.service import Archive
+from scraper.store.models import Post
 from scraper.sync import SyncOptions, SyncResult
 from tests.databases import Databases, from_environment
 
@@ -183,7 +183,7 @@ def stored_count(archive: Archive, username: str | None = None) -> int:
     with archive.sessions() as session:
         query = select(func.count()).select_from(Post)
         if username is not None:
-            from scraper.models import Profile
+            from scraper.store.models import Profile
 
             query = query.join(Profile).where(Profile.username == username)
         return session.scalar(query) or 0

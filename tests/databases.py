@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from scraper import db
+from scraper.store import db
 
 DATABASES = ("sqlite", "postgresql")
 DATABASE = os.environ.get("TEST_DATABASE") or "sqlite"

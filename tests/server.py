@@ -43,7 +43,7 @@ def dashboard(
     args: Sequence[str], env: Mapping[str, str], log_path: Path, *, timeout: float = 60
 ) -> Iterator[Running]:
     """Run ``python ARGS --server.port PORT --server.headless true`` (a Streamlit entry: ``-m streamlit
-    run dashboard.py`` or ``-m scraper.offline ... -- dashboard``) until the block ends."""
+    run dashboard.py`` or ``-m scraper.replay.offline ... -- dashboard``) until the block ends."""
     port = free_port()
     command = [sys.executable, *args, "--server.port", str(port), "--server.headless", "true"]
     with log_path.open("w") as log:

@@ -19,12 +19,13 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from scraper import archive, store
-from scraper.archive import import_archive
+from scraper import folder_import
 from scraper.config import Settings
-from scraper.db import open_engine, session_factory
 from scraper.errors import BadInput
-from scraper.models import (
+from scraper.folder_import import import_archive
+from scraper.store import writes
+from scraper.store.db import open_engine, session_factory
+from scraper.store.models import (
     CaptionVersion,
     MediaItem,
     Post,
@@ -587,17 +588,17 @@ def test_a_crash_keeps_committed_batches(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     folder = build_folder(ctx, tmp_path / "downloads")
-    monkeypatch.setattr(archive, "BATCH", 2)
-    save_posts = store.save_posts
+    monkeypatch.setattr(folder_import, "BATCH", 2)
+    save_posts = writes.save_posts
     calls: list[int] = []
 
-    def failing(*args: Any, **kwargs: Any) -> store.SaveResult:
+    def failing(*args: Any, **kwargs: Any) -> writes.SaveResult:
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("power cut")
         return save_posts(*args, **kwargs)
 
-    monkeypatch.setattr(store, "save_posts", failing)
+    monkeypatch.setattr(writes, "save_posts", failing)
     with pytest.raises(RuntimeError):
         import_archive(sessions, settings, folder.path)
     with sessions() as session:
@@ -606,7 +607,7 @@ def test_a_crash_keeps_committed_batches(
         assert (run.status, run.posts_new) == ("failed", 2)
         assert run.error and session.scalars(select(SyncLock)).first() is None
 
-    monkeypatch.setattr(store, "save_posts", save_posts)
+    monkeypatch.setattr(writes, "save_posts", save_posts)
     report = import_archive(sessions, settings, folder.path)
     assert (report.posts, report.posts_new) == (6, 4)
 

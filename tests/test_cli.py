@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from i18n import t
-from scraper import store
 from scraper.__main__ import build_parser, main
+from scraper.archive import Archive
 from scraper.config import Settings
-from scraper.models import SyncLock
+from scraper.instagram.login import session_path
 from scraper.replay import InstagramReplay, build_account
-from scraper.service import Archive
-from scraper.session import session_path
+from scraper.store import writes
+from scraper.store.models import SyncLock
 from tests.databases import DATABASE, POSTGRES_URL, Databases
 from tests.test_archive import USER as IMPORTED_USER
 from tests.test_archive import build_folder
@@ -113,7 +113,7 @@ def test_sync_progress_goes_to_stderr(cli: Callable[..., Run], replay: Instagram
 
 def locked(archive: Archive) -> None:
     with archive.sessions() as session:
-        store.acquire_lock(session, "ermua.kultura", store.lock_owner())
+        writes.acquire_lock(session, "ermua.kultura", writes.lock_owner())
 
 
 SYNC_FAILURES = {
@@ -403,21 +403,21 @@ def test_rate_limit_waits_are_shown_and_the_sync_goes_on(
 
 
 def test_demo_accounts_come_from_the_replayed_sync(settings: Settings) -> None:
-    from scraper.demo import DEMO_ACCOUNTS, seed_demo
+    from scraper.replay.demo import DEMO_ACCOUNTS, seed_demo
 
     lines = seed_demo(settings)
 
     assert len(lines) == len(DEMO_ACCOUNTS)
     archive = Archive(settings)
     with archive.sessions() as session:
-        from scraper.models import Profile, ProfileSnapshot, SyncRun
+        from scraper.store.models import Profile, ProfileSnapshot, SyncRun
 
         profiles = list(session.scalars(select(Profile)))
         assert sorted(p.username for p in profiles) == sorted(a[0] for a in DEMO_ACCOUNTS)
         assert all(p.is_demo and p.history_complete and p.profile_pic_file for p in profiles)
         assert len(list(session.scalars(select(ProfileSnapshot)))) == 2 * len(DEMO_ACCOUNTS)
         assert {r.source for r in session.scalars(select(SyncRun))} == {"demo"}
-        counts = store.post_counts(session)
+        counts = writes.post_counts(session)
         assert all(
             counts[p.id] == posts + 4
             for p, (_, posts, _, _) in zip(

@@ -1,7 +1,7 @@
 """Concurrency: the dashboard reads while a sync writes, and one account is synced by one process at a time.
 
 Syncs run as the command line does, in processes of their own against the replayed Instagram
-(``python -m scraper.offline``); the readers are threads of this process reading the way the dashboard
+(``python -m scraper.replay.offline``); the readers are threads of this process reading the way the dashboard
 does, through ``Archive.sessions`` and ``insights``. Every test runs on SQLite and on PostgreSQL.
 """
 
@@ -20,11 +20,11 @@ import pytest
 from sqlalchemy import select, text, update
 
 from insights.data import posts_frame
-from scraper import db, store
+from scraper.archive import Archive
 from scraper.config import Settings
 from scraper.errors import SyncBusy
-from scraper.models import Profile, SyncLock, utcnow
-from scraper.service import Archive
+from scraper.store import db, writes
+from scraper.store.models import Profile, SyncLock, utcnow
 from tests.databases import rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ BUSY = "is already being synced by another process"
 def offline_sync(settings: Settings, posts: int) -> list[str]:
     """The command line of a sync of a replayed ``posts``-post account into the test archive."""
     return [
-        *(sys.executable, "-m", "scraper.offline", "--account", f"{NAME}:{posts}:3"),
+        *(sys.executable, "-m", "scraper.replay.offline", "--account", f"{NAME}:{posts}:3"),
         *("--", "sync", NAME, "--db", settings.db_url, "--media-dir", str(settings.media_dir)),
     ]
 
@@ -81,7 +81,7 @@ def sleeper() -> Iterator[subprocess.Popen[bytes]]:
 
 # Imports done, it says "ready" and opens the archive when told.
 OPEN = (
-    "import sys; from scraper import db; print('ready', flush=True); sys.stdin.readline(); "
+    "import sys; from scraper.store import db; print('ready', flush=True); sys.stdin.readline(); "
     "db.open_engine(sys.argv[1])"
 )
 
@@ -153,7 +153,7 @@ def test_eight_readers_never_meet_a_locked_database_nor_half_a_page(
     def counts() -> tuple[int, int]:
         """The accounts list's counts."""
         with archive.sessions() as session:
-            return sum(store.post_counts(session).values()), 0
+            return sum(writes.post_counts(session).values()), 0
 
     reads: list[Callable[[], tuple[int, int]]] = [snapshot, frame, counts]
 
@@ -199,7 +199,7 @@ def test_a_sync_is_refused_while_a_live_process_holds_the_lock_and_takes_it_once
 ) -> None:
     holder = f"{socket.gethostname()}:{sleeper.pid}:held"
     with archive.sessions() as session:
-        store.acquire_lock(session, NAME, holder)
+        writes.acquire_lock(session, NAME, holder)
 
     refused = run_sync(settings, tmp_path, 30)
 
@@ -222,7 +222,7 @@ LIVE_HOLDERS = {
     # instaloader waits out Instagram's rate limit (about 11 minutes) in one sleep, without a heartbeat.
     "silent for longer than LOCK_STALE_AFTER": (
         timedelta(0),
-        store.LOCK_STALE_AFTER + timedelta(minutes=1),
+        writes.LOCK_STALE_AFTER + timedelta(minutes=1),
         True,
     ),
     # A process younger than the lock is not its holder: the holder died and its pid was given again.
@@ -242,7 +242,7 @@ def test_a_lock_naming_a_live_process_of_this_host_is_its_holders_while_that_pro
 ) -> None:
     holder = f"{socket.gethostname()}:{sleeper.pid}:held"
     with archive.sessions() as session:
-        store.acquire_lock(session, NAME, holder)
+        writes.acquire_lock(session, NAME, holder)
         now = utcnow()
         session.execute(
             update(SyncLock).values(acquired_at=now - acquired_ago, heartbeat_at=now - silent_for)
@@ -252,9 +252,9 @@ def test_a_lock_naming_a_live_process_of_this_host_is_its_holders_while_that_pro
     with archive.sessions() as session:
         if busy:
             with pytest.raises(SyncBusy):
-                store.acquire_lock(session, NAME, store.lock_owner())
+                writes.acquire_lock(session, NAME, writes.lock_owner())
         else:
-            store.acquire_lock(session, NAME, store.lock_owner())
+            writes.acquire_lock(session, NAME, writes.lock_owner())
         assert (session.scalars(select(SyncLock.owner)).one() == holder) is busy
 
 

@@ -114,13 +114,13 @@ def test_gallery_filters_by_type_and_text(seeded: Settings) -> None:
 
 
 def test_post_detail_shows_caption_as_text(seeded: Settings) -> None:
-    from scraper.service import Archive
+    from scraper.archive import Archive
 
     archive = Archive(seeded)
     with archive.sessions() as session:
         from sqlalchemy import select
 
-        from scraper.models import Post
+        from scraper.store.models import Post
 
         shortcode = session.scalars(select(Post.shortcode).where(Post.caption.like("%onerror%"))).one()
     archive.engine.dispose()

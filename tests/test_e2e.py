@@ -36,7 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> It
             "DATA_DIR": str(tmp / "data"),
             "PYTHONPATH": str(ROOT),
         }
-        args = ["-m", "scraper.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard"]
+        args = ["-m", "scraper.replay.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard"]
         with dashboard([*args, "--server.address", "127.0.0.1"], env, tmp / "server.log") as running:
             yield running.url
     if ARTIFACTS.exists():

@@ -19,15 +19,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 import scraper.sync
-from scraper import store
+from scraper.archive import Archive
 from scraper.config import Settings
 from scraper.errors import BadInput, RateLimited, SyncBusy
+from scraper.instagram.login import login
 from scraper.logs import setup_logging
-from scraper.media import MediaDownloader
-from scraper.models import MediaItem, Post, SyncLock, SyncRun, utcnow
 from scraper.replay import FakeAccount, InstagramReplay, build_account, render_jpeg
-from scraper.service import Archive
-from scraper.session import login
+from scraper.store import writes
+from scraper.store.media import MediaDownloader
+from scraper.store.models import MediaItem, Post, SyncLock, SyncRun, utcnow
 from tests.conftest import Syncer, stored_count
 
 USER = "ermua.kultura"
@@ -377,7 +377,7 @@ def item_of(session: Session, shortcode: str) -> MediaItem:
 # Locks: one sync of an account at a time; a lock left by a dead process does not block forever.
 
 LOCK_HOLDERS = {
-    "this live process": (lambda: store.lock_owner(), timedelta(0), True),
+    "this live process": (lambda: writes.lock_owner(), timedelta(0), True),
     "a dead process on this host": (lambda: f"{socket.gethostname()}:999999:x", timedelta(0), False),
     "another host, alive": (lambda: "elsewhere.example:123:y", timedelta(minutes=1), True),
     "another host, silent for 11 minutes": (lambda: "elsewhere.example:123:y", timedelta(minutes=11), False),
@@ -396,7 +396,7 @@ def test_a_held_lock_refuses_the_sync_and_an_abandoned_one_is_taken_over(
     replay.add_account(build_account(USER, N_POSTS))
     holder = owner()
     with archive.sessions() as session:
-        store.acquire_lock(session, USER, holder)
+        writes.acquire_lock(session, USER, holder)
         session.execute(update(SyncLock).values(heartbeat_at=utcnow() - silent_for))
         session.commit()
 
@@ -410,7 +410,7 @@ def test_a_held_lock_refuses_the_sync_and_an_abandoned_one_is_taken_over(
         assert runs(archive) == []  # no run was started
         with archive.sessions() as session:
             assert session.scalars(select(SyncLock.owner)).one() == holder  # not taken from its holder
-            store.release_lock(session, USER, holder)
+            writes.release_lock(session, USER, holder)
         result = sync(USER)
     assert (result.status, result.new) == ("ok", N_POSTS)
     assert stored_count(archive) == N_POSTS

@@ -23,11 +23,10 @@ from requests import ConnectionError, ReadTimeout
 from sqlalchemy import select
 
 from i18n import MESSAGES
-from scraper import media
 from scraper.__main__ import ProgressLine
+from scraper.archive import Archive
 from scraper.config import Settings
 from scraper.logs import setup_logging
-from scraper.models import MediaItem, Post, Profile
 from scraper.replay import (
     LOGIN_PAGE,
     InstagramReplay,
@@ -36,7 +35,8 @@ from scraper.replay import (
     render_jpeg,
     start_page_html,
 )
-from scraper.service import Archive
+from scraper.store import media
+from scraper.store.models import MediaItem, Post, Profile
 from scraper.sync import SyncOptions
 from tests.conftest import Syncer, WaitLog, stored_count
 from tests.test_failures import (

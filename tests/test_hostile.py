@@ -42,15 +42,15 @@ from PIL import Image
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from scraper import fetch
-from scraper.archive import import_archive
+from scraper.archive import Archive
 from scraper.config import Settings, normalize_username, path_under
-from scraper.db import open_engine, session_factory
 from scraper.errors import BadInput
-from scraper.media import NOT_AN_IMAGE, MediaDownloader, MediaJob
-from scraper.models import Post, Profile
+from scraper.folder_import import import_archive
+from scraper.instagram import fetch
 from scraper.replay import FakeAccount, InstagramReplay, build_account
-from scraper.service import Archive
+from scraper.store.db import open_engine, session_factory
+from scraper.store.media import NOT_AN_IMAGE, MediaDownloader, MediaJob
+from scraper.store.models import Post, Profile
 from scraper.sync import SyncOptions
 from tests.databases import Databases
 from tests.test_archive import (

@@ -16,8 +16,8 @@ from insights.compare import (
     type_mix_chart,
 )
 from insights.data import posts_frame, posts_from_rows, snapshots_frame
+from scraper.archive import Archive
 from scraper.replay import InstagramReplay, build_account
-from scraper.service import Archive
 from tests.conftest import Syncer
 from tests.vega import spec, values
 

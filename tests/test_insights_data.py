@@ -24,10 +24,10 @@ from insights.data import (
     snapshots_frame,
     sort_posts,
 )
-from scraper import db
-from scraper.models import CaptionVersion, Post, Profile
+from scraper.archive import Archive
 from scraper.replay import FakeAccount, InstagramReplay, add_new_posts, build_account
-from scraper.service import Archive
+from scraper.store import db
+from scraper.store.models import CaptionVersion, Post, Profile
 from tests.conftest import Syncer
 
 

@@ -29,8 +29,8 @@ from insights.engagement import (
     has_growth,
     top_posts,
 )
+from scraper.archive import Archive
 from scraper.replay import InstagramReplay, add_new_posts, build_account
-from scraper.service import Archive
 from tests.conftest import Syncer
 from tests.vega import spec, values
 

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from scraper import fetch
+from scraper.archive import Archive
 from scraper.config import Settings
 from scraper.errors import BadInput
-from scraper.jobs import SyncRunner
-from scraper.models import Post
+from scraper.instagram import fetch
+from scraper.instagram.login import PendingTwoFactor, begin_login, import_session, session_path
 from scraper.replay import InstagramReplay, build_account
-from scraper.service import Archive
-from scraper.session import PendingTwoFactor, begin_login, import_session, session_path
+from scraper.store.models import Post
+from scraper.workers.inprocess import SyncRunner
 from tests.conftest import WaitLog
 
 

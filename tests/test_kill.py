@@ -23,7 +23,7 @@ POSTS = 150
 
 def offline(tmp_path: Path, db: str, *command: str, calls: Path | None = None) -> list[str]:
     """The command line of a scraper command run in its own process against the replay."""
-    args = [sys.executable, "-m", "scraper.offline", "--account", f"town:{POSTS}:5:1"]
+    args = [sys.executable, "-m", "scraper.replay.offline", "--account", f"town:{POSTS}:5:1"]
     if calls is not None:
         args += ["--calls", str(calls)]
     return [*args, "--", *command, "--db", db, "--media-dir", str(tmp_path / "media")]

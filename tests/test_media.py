@@ -23,9 +23,9 @@ import responses
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from scraper import media
-from scraper.db import open_engine
-from scraper.media import (
+from scraper.store import media
+from scraper.store.db import open_engine
+from scraper.store.media import (
     BAD_PATH,
     CONNECTION_ERROR,
     DISK_FULL,
@@ -42,7 +42,7 @@ from scraper.media import (
     make_thumbnail,
     referenced_files,
 )
-from scraper.models import MediaItem, Post, Profile
+from scraper.store.models import MediaItem, Post, Profile
 
 CDN = "https://scontent.cdninstagram.test/v/t51.2885-15"
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40

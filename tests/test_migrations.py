@@ -15,8 +15,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select, text
 
 from insights.search import search_captions
-from scraper import db
-from scraper.models import Base, Post, Profile
+from scraper.store import db
+from scraper.store.models import Base, Post, Profile
 
 
 def table_names(engine: Engine) -> set[str]:

@@ -24,9 +24,12 @@ import pytest
 import redis
 from instaloader import InstaloaderContext, RateController, instaloadercontext
 
-from scraper import fetch
+from scraper.archive import Archive
 from scraper.errors import NETWORK
-from scraper.ratelimit import (
+from scraper.instagram import fetch
+from scraper.instagram.login import login
+from scraper.instagram.ratecontrol import ReportingRateController
+from scraper.instagram.ratelimit import (
     PER_TYPE_WINDOW,
     RateStoreUnreachable,
     SharedRateController,
@@ -35,8 +38,6 @@ from scraper.ratelimit import (
     rate_store_url,
 )
 from scraper.replay import InstagramReplay, build_account
-from scraper.service import Archive
-from scraper.session import login
 from tests.conftest import Syncer, WaitLog
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -315,7 +316,7 @@ def test_a_sync_costs_the_same_requests_with_a_shared_budget(
 def test_the_shared_budget_is_used_when_redis_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SCRAPER_RATE_URL", "SCRAPER_BROKER_URL"):
         monkeypatch.delenv(name, raising=False)
-    assert type(fetch.context_of(fetch.make_loader()).rate) is fetch.ReportingRateController
+    assert type(fetch.context_of(fetch.make_loader()).rate) is ReportingRateController
 
     monkeypatch.setenv("SCRAPER_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing is asked of it yet
     assert isinstance(fetch.context_of(fetch.make_loader()).rate, SharedRateController)

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, delete, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from insights.search import COLUMNS, count_matches, fts_query, search_captions, search_words, uses_fts
-from scraper import db
-from scraper.models import Post, Profile
+from scraper.store import db
+from scraper.store.models import Post, Profile
 from tests.databases import DATABASE, Databases
 
 START = datetime(2024, 5, 1, 12, tzinfo=UTC)

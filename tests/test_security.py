@@ -26,12 +26,12 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from i18n import t
-from scraper import fetch
+from scraper.archive import Archive
 from scraper.config import Settings
+from scraper.instagram import fetch
+from scraper.instagram.login import import_session, login, session_path
 from scraper.logs import setup_logging
 from scraper.replay import InstagramReplay, build_account
-from scraper.service import Archive
-from scraper.session import import_session, login, session_path
 from scraper.sync import SyncOptions
 from tests.databases import Databases
 from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
@@ -99,7 +99,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> It
             "PYTHONPATH": str(ROOT),
         }
         env.pop("STREAMLIT_SERVER_ADDRESS", None)
-        with dashboard(["-m", "scraper.offline", "--", "dashboard"], env, tmp / "server.log") as running:
+        with dashboard(
+            ["-m", "scraper.replay.offline", "--", "dashboard"], env, tmp / "server.log"
+        ) as running:
             yield Server(running.url, running.port, running.pid, shortcode, settings)
 
 

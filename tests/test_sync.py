@@ -9,9 +9,9 @@ import requests
 from PIL import Image
 from sqlalchemy import func, select
 
-from scraper.models import MediaItem, Post, PostMetrics, Profile, ProfileSnapshot, SyncRun
+from scraper.archive import Archive
 from scraper.replay import InstagramReplay, add_new_posts, build_account, change_profile_pic, delete_post
-from scraper.service import Archive
+from scraper.store.models import MediaItem, Post, PostMetrics, Profile, ProfileSnapshot, SyncRun
 from scraper.sync import SyncOptions
 from tests.conftest import Syncer, stored_count
 
@@ -269,7 +269,7 @@ def test_profile_picture_downloaded_again_only_when_changed(
 def test_logged_in_sync_uses_timeline_pages(
     replay: InstagramReplay, sync: Syncer, archive: Archive, tmp_path: object
 ) -> None:
-    from scraper.session import login
+    from scraper.instagram.login import login
 
     replay.add_account(build_account("ermua.kultura", 30))
     path = login(archive.settings, "researcher", "s3cret-pw", lambda: "", loader=sync.factory())

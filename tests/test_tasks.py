@@ -17,12 +17,13 @@ import redis
 from sqlalchemy import func, select
 
 from scraper import errors
+from scraper.archive import Archive
 from scraper.config import Settings
-from scraper.jobboard import JobBoard
-from scraper.jobs import SyncRunner, make_runner
-from scraper.models import Post, Profile, SyncRun
-from scraper.service import Archive
-from scraper.tasks import CeleryRunner
+from scraper.store.models import Post, Profile, SyncRun
+from scraper.workers.board import JobBoard
+from scraper.workers.inprocess import SyncRunner
+from scraper.workers.queue import CeleryRunner
+from scraper.workers.runners import make_runner
 from tests import celery_worker
 from tests.conftest import stored_count
 

@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from scraper import errors, store, watch
+from scraper import errors
+from scraper.archive import Archive
 from scraper.config import Settings
 from scraper.errors import BadInput
-from scraper.models import SyncLock, SyncRun, WatchedAccount, utcnow
 from scraper.replay import InstagramReplay, add_new_posts, build_account
-from scraper.service import Archive
+from scraper.store import writes
+from scraper.store.models import SyncLock, SyncRun, WatchedAccount, utcnow
+from scraper.workers import watch
 from tests.conftest import Syncer, stored_count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,12 +129,12 @@ def test_the_scheduled_cleanup_runs_when_due_and_never_while_a_sync_runs(
     os.utime(stray, (an_hour_ago, an_hour_ago))
 
     with archive.sessions() as session:
-        store.acquire_lock(session, "ermua.kultura", store.lock_owner())
+        writes.acquire_lock(session, "ermua.kultura", writes.lock_owner())
     assert watch.scheduled_cleanup(archive, every=timedelta(hours=24)) is None
     assert stray.exists()
     with archive.sessions() as session:
         for lock in session.scalars(select(SyncLock)):
-            store.release_lock(session, lock.username, lock.owner)
+            writes.release_lock(session, lock.username, lock.owner)
 
     report = watch.scheduled_cleanup(archive, every=timedelta(hours=24))
     assert report is not None and [Path(f).name for f in report.files] == ["old-unused.jpg"]
@@ -181,10 +183,12 @@ def test_watch_commands_from_the_command_line(settings: Settings, archive: Archi
     added = _run(settings, "scraper", "watch", "add", "ermua.kultura", "ermua.kirolak", "--every", "12h")
     bad = _run(settings, "scraper", "watch", "add", "ermua.kultura", "--every", "1m")
     once = _run(
-        settings, "scraper.offline", "--account", "ermua.kultura:15", "--account", "ermua.kirolak:4",
+        settings, "scraper.replay.offline", "--account", "ermua.kultura:15", "--account", "ermua.kirolak:4",
         "--", "watch", "run", "--once",
     )  # fmt: skip
-    again = _run(settings, "scraper.offline", "--account", "ermua.kultura:15", "--", "watch", "run", "--once")
+    again = _run(
+        settings, "scraper.replay.offline", "--account", "ermua.kultura:15", "--", "watch", "run", "--once"
+    )
     listed = _run(settings, "scraper", "watch", "list")
     removed = _run(settings, "scraper", "watch", "remove", "ermua.kirolak", "nobody")
 
@@ -208,7 +212,9 @@ def test_a_failing_account_gives_its_exit_code_and_the_others_are_still_synced(
     settings: Settings, archive: Archive
 ) -> None:
     _run(settings, "scraper", "watch", "add", "ermua.kultura", "gone.account")
-    once = _run(settings, "scraper.offline", "--account", "ermua.kultura:5", "--", "watch", "run", "--once")
+    once = _run(
+        settings, "scraper.replay.offline", "--account", "ermua.kultura:5", "--", "watch", "run", "--once"
+    )
     assert once.returncode == errors.NOT_FOUND
     assert "gone.account" in once.stderr and "does not exist" in once.stderr
     assert "ermua.kultura: 5 new" in once.stdout
@@ -217,7 +223,16 @@ def test_a_failing_account_gives_its_exit_code_and_the_others_are_still_synced(
 def test_the_watch_loop_syncs_and_stops_cleanly_on_sigterm(settings: Settings, archive: Archive) -> None:
     _run(settings, "scraper", "watch", "add", "ermua.kultura")
     process = subprocess.Popen(
-        [sys.executable, "-m", "scraper.offline", "--account", "ermua.kultura:10", "--", "watch", "run"],
+        [
+            sys.executable,
+            "-m",
+            "scraper.replay.offline",
+            "--account",
+            "ermua.kultura:10",
+            "--",
+            "watch",
+            "run",
+        ],
         cwd=ROOT,
         env=_env(settings),
         stdout=subprocess.PIPE,

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
-from scraper import watch
+from scraper.workers import watch
 from ui.sidebar import accounts
 from ui.state import archive, language, timezone, zone
 

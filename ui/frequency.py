@@ -6,7 +6,7 @@ import streamlit as st
 
 from i18n import t
 from insights import frequency
-from scraper.models import utcnow
+from scraper.store.models import utcnow
 from ui import data
 from ui.common import account_posts, chart, choice, csv_download
 from ui.state import language, timezone

@@ -12,8 +12,9 @@ from i18n import t
 from insights.accounts import accounts_frame
 from scraper import errors
 from scraper.errors import ScraperError
-from scraper.jobs import SyncJob, SyncRunner
-from scraper.session import PendingTwoFactor, begin_login, import_session, saved_users, session_path
+from scraper.instagram.login import PendingTwoFactor, begin_login, import_session, saved_users, session_path
+from scraper.workers.inprocess import SyncRunner
+from scraper.workers.jobs import SyncJob
 from ui.state import archive, generation, language, runner, set_accounts_in_url, sidebar_settings, zone
 from ui.text import inert
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo, available_timezones
 import streamlit as st
 
 from i18n import LANGUAGES, normalize_language, t
+from scraper.archive import Archive
 from scraper.config import Settings, load_settings, path_under
 from scraper.errors import BadInput
-from scraper.jobs import Runner, make_runner
 from scraper.logs import setup_logging
-from scraper.service import Archive
+from scraper.workers.runners import Runner, make_runner
 
 DEFAULT_TZ = "Europe/Madrid"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}

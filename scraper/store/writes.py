@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from scraper.errors import Interrupted, SyncBusy
-from scraper.models import (
+from scraper.records import MediaRecord, PostRecord, ProfileRecord
+from scraper.store.models import (
     Base,
     CaptionVersion,
     MediaItem,
@@ -34,7 +35,6 @@ from scraper.models import (
     SyncRun,
     utcnow,
 )
-from scraper.records import MediaRecord, PostRecord, ProfileRecord
 
 # A lock whose holder has not shown a sign of life for this long is considered abandoned.
 LOCK_STALE_AFTER = timedelta(minutes=10)

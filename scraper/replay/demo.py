@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from i18n import t
-from scraper import fetch
+from scraper.archive import Archive
 from scraper.config import Settings
-from scraper.models import Profile
+from scraper.instagram import fetch
 from scraper.replay import InstagramReplay, add_new_posts, build_account
-from scraper.service import Archive
+from scraper.store.models import Profile
 
 # Fake accounts about a town, with Spanish captions: (user name, posts, pinned, full name).
 DEMO_ACCOUNTS = [

@@ -8,7 +8,7 @@ different scopes; workers behind the same address must share one.
 
 Redis is ``SCRAPER_RATE_URL``, else ``SCRAPER_BROKER_URL`` when that is a Redis URL (the Celery
 broker of the workers), so workers that share a broker share the budget without more set-up.
-Without either, ``fetch.ReportingRateController`` keeps the budget per process, as instaloader does.
+Without either, ``ratecontrol.ReportingRateController`` keeps the budget per process, as instaloader does.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from redis.retry import Retry
 
 from scraper.config import broker_url
 from scraper.errors import Interrupted, NetworkError
-from scraper.fetch import ReportingRateController, WaitCallback
+from scraper.instagram.ratecontrol import ReportingRateController, WaitCallback
 
-log = logging.getLogger("scraper.ratelimit")
+log = logging.getLogger(__name__)
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 KEY_ROOT = "scraper:rate"

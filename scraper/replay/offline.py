@@ -1,9 +1,9 @@
 """Run a scraper command against replayed Instagram, in a process of its own.
 
-    python -m scraper.offline --account demo.town:300 [--new demo.town:5] [--calls calls.json] \\
+    python -m scraper.replay.offline --account demo.town:300 [--new demo.town:5] [--calls calls.json] \\
         -- sync demo.town --db sqlite:///x.db --media-dir media
-    python -m scraper.offline --account demo.town:300 -- dashboard --server.port 8502
-    python -m scraper.offline --account demo.town:300 -- worker --concurrency 1   # a Celery worker
+    python -m scraper.replay.offline --account demo.town:300 -- dashboard --server.port 8502
+    python -m scraper.replay.offline --account demo.town:300 -- worker --concurrency 1   # a Celery worker
 
 Accounts are built by ``scraper.replay.build_account`` (deterministic per name, size and seed), so
 two processes given the same ``--account`` see the same account: a test or benchmark can kill one
@@ -18,8 +18,8 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
+from scraper.config import ROOT
 from scraper.replay import InstagramReplay, add_new_posts, build_account
 
 
@@ -31,7 +31,9 @@ def _account_spec(value: str) -> tuple[str, int, int, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the replay options, then run ``python -m scraper`` with the rest of the arguments."""
-    parser = argparse.ArgumentParser(prog="python -m scraper.offline", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m scraper.replay.offline", description=__doc__.split("\n")[0]
+    )
     parser.add_argument(
         "--account", action="append", default=[], type=_account_spec, metavar="NAME:POSTS[:SEED[:PINNED]]"
     )
@@ -89,7 +91,7 @@ def _dashboard(args: list[str]) -> int:
     """The Streamlit server in this process, so the syncs it starts meet the replay."""
     from streamlit.web import cli as streamlit_cli
 
-    dashboard = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+    dashboard = str(ROOT / "dashboard.py")
     try:
         streamlit_cli.main(["run", dashboard, *args], standalone_mode=False)
     except SystemExit as done:
@@ -99,7 +101,7 @@ def _dashboard(args: list[str]) -> int:
 
 def _worker(args: list[str]) -> int:
     """A Celery worker in this process; its pool processes are forked from it, replay included."""
-    from scraper.tasks import app
+    from scraper.workers.queue import app
 
     try:
         app.worker_main(["worker", "--loglevel", "INFO", *args])

@@ -23,8 +23,8 @@ from typing import Any
 import redis
 
 from scraper.errors import Interrupted, ScraperError
-from scraper.jobs import FINISHED, SyncJob
 from scraper.sync import Progress, SyncOptions, SyncResult
+from scraper.workers.jobs import FINISHED, SyncJob
 
 PREFIX = "scraper:"
 # Jobs are forgotten a week after they were last written.

@@ -2,7 +2,7 @@
 
 A profile is identified by Instagram's user id, so a renamed account stays one profile. Times are
 stored in UTC and come back timezone-aware. Schema changes go through the Alembic migrations in
-``scraper/migrations``; a test checks that the migrations and these classes agree.
+``scraper/store/migrations``; a test checks that the migrations and these classes agree.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""Alembic environment: runs the migrations on the engine given by ``scraper.db``, one process at a
+"""Alembic environment: runs the migrations on the engine given by ``scraper.store.db``, one process at a
 time."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from scraper.db import autogenerate_includes, wait_for_upgrade_turn
-from scraper.models import Base
+from scraper.store.db import autogenerate_includes, wait_for_upgrade_turn
+from scraper.store.models import Base
 
 engine = context.config.attributes["engine"]
 

@@ -23,14 +23,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scraper import errors, store
+from scraper import errors
+from scraper.archive import Archive
 from scraper.config import normalize_username
 from scraper.errors import BadInput, ScraperError
-from scraper.media import CleanupReport, cleanup
-from scraper.models import Profile, ScheduledTask, SyncLock, WatchedAccount, utcnow
-from scraper.service import Archive
+from scraper.store import writes
+from scraper.store.media import CleanupReport, cleanup
+from scraper.store.models import Profile, ScheduledTask, SyncLock, WatchedAccount, utcnow
 
-log = logging.getLogger("scraper.watch")
+log = logging.getLogger(__name__)
 
 DEFAULT_EVERY = timedelta(hours=6)
 # Instagram counts requests per hour; refreshing an account more often than this gains little.
@@ -94,7 +95,7 @@ class WatchEntry:
 def entries(session: Session) -> list[WatchEntry]:
     """The watch list, the most overdue first."""
     watched = list(session.scalars(select(WatchedAccount)))
-    runs = store.last_runs(session)  # the latest run is the one started last
+    runs = writes.last_runs(session)  # the latest run is the one started last
     found = []
     for w in watched:
         run = runs.get(w.username)

@@ -30,7 +30,7 @@ from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scraper.models import MediaItem, Profile
+from scraper.store.models import MediaItem, Profile
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
-"""Talking to Instagram, only through instaloader: a context that logs instead of printing and
-counts its requests, a rate controller that reports its waits, and the turning of instaloader's
-structures into plain records.
+"""Talking to Instagram, only through instaloader: a context that logs instead of printing, a
+loader with the rate controller of ``ratelimit`` (per process, or shared through Redis), and the
+turning of instaloader's structures into plain records.
 """
 
 from __future__ import annotations
@@ -17,62 +17,20 @@ from urllib.parse import urlsplit
 
 import instaloader
 import requests
-from instaloader import InstaloaderContext, NodeIterator, Post, Profile, RateController
+from instaloader import InstaloaderContext, NodeIterator, Post, Profile
 
-from scraper.errors import Interrupted
+from scraper.instagram import ratelimit
+from scraper.instagram.ratecontrol import ReportingRateController, WaitCallback
 from scraper.records import MediaRecord, PostRecord, ProfileRecord, cleaned
 
-log = logging.getLogger("scraper.fetch")
+log = logging.getLogger(__name__)
 
 # Instagram lets an account pin up to three posts; they come first, out of date order.
 MAX_PINNED = 3
 TYPES = {"GraphImage": "image", "GraphVideo": "video", "GraphSidecar": "carousel"}
-WaitCallback = Callable[[float], None]
 # Where Instagram sends a login it wants confirmed.
 _CHECKPOINT = re.compile(r"^/(challenge|checkpoint|accounts/suspended)(/|$)")
 _STATUS = re.compile(r"\b(\d{3}) [A-Za-z]")
-
-
-class ReportingRateController(RateController):
-    """instaloader's own rate limits, with its waits reported and cancellable.
-
-    Every API request passes ``wait_before_query``, so this is also where they are counted.
-    ``sleep`` is replaced in tests by a clock that records instead of waiting.
-    """
-
-    def __init__(
-        self,
-        context: InstaloaderContext,
-        *,
-        on_wait: WaitCallback | None = None,
-        cancel: threading.Event | None = None,
-        sleep: Callable[[float], None] | None = None,
-    ) -> None:
-        super().__init__(context)
-        self.requests = 0
-        self.waited = 0.0
-        self._on_wait = on_wait
-        self._cancel = cancel or threading.Event()
-        self._sleep = sleep
-
-    def wait_before_query(self, query_type: str) -> None:
-        if self._cancel.is_set():
-            raise Interrupted()
-        super().wait_before_query(query_type)
-        self.requests += 1
-
-    def sleep(self, secs: float) -> None:
-        log.info("rate limit: waiting %.0f s", secs)
-        self.waited += secs
-        if self._on_wait is not None:
-            self._on_wait(secs)
-        if self._sleep is not None:
-            self._sleep(secs)
-        # Wait in slices so that a cancel during a long wait takes effect at once.
-        elif self._cancel.wait(secs):
-            raise Interrupted()
-        if self._on_wait is not None:
-            self._on_wait(0)
 
 
 class ArchiveContext(InstaloaderContext):
@@ -167,11 +125,9 @@ def make_loader(
     session file is given).
 
     ``rate_controller`` is called as ReportingRateController is; by default it is the budget shared
-    through Redis when one is configured (``scraper.ratelimit``), else ReportingRateController.
+    through Redis when one is configured (``ratelimit``), else ReportingRateController.
     """
     if rate_controller is None:
-        from scraper import ratelimit  # it builds on this module
-
         rate_controller = ratelimit.controller_factory()
     controller = rate_controller
     if sleep is None:

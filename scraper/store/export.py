@@ -10,7 +10,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from scraper.models import Post
+from scraper.store.models import Post
 
 FIELDS = [
     "shortcode", "url", "taken_at", "type", "caption", "hashtags", "mentions", "tagged_users", "likes",

@@ -13,11 +13,11 @@ from typing import Any
 
 import instaloader
 
-from scraper import fetch
 from scraper.config import Settings, normalize_username
 from scraper.errors import BadInput, LoginNeeded, ScraperError, classify
+from scraper.instagram import fetch
 
-log = logging.getLogger("scraper.session")
+log = logging.getLogger(__name__)
 PREFIX = "session-"
 
 

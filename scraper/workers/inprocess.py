@@ -1,4 +1,5 @@
-"""Syncs in the background: a queue worked by one thread, so the dashboard stays usable.
+"""Syncs in the background of this process: a queue worked by one thread, so the dashboard stays
+usable.
 
 One account is never synced twice at once: starting a sync of an account that is queued or
 running returns that job. Syncs run one after another because Instagram counts requests per
@@ -12,51 +13,17 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
 
-from scraper import fetch
-from scraper.config import broker_url, normalize_username
-from scraper.errors import ScraperError, classify
-from scraper.models import utcnow
-from scraper.service import Archive
-from scraper.sync import LoaderFactory, Progress, SyncOptions, SyncResult
+from scraper.archive import Archive
+from scraper.config import normalize_username
+from scraper.errors import classify
+from scraper.instagram import fetch
+from scraper.store.models import utcnow
+from scraper.sync import LoaderFactory, Progress, SyncOptions
+from scraper.workers.jobs import SyncJob
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-log = logging.getLogger("scraper.jobs")
-FINISHED = ("ok", "failed", "interrupted", "refused")
-
-
-@dataclass
-class SyncJob:
-    """A sync asked for from the dashboard, and how far it got."""
-
-    username: str
-    options: SyncOptions
-    status: str = "queued"  # queued | running | ok | failed | interrupted | refused
-    progress: Progress = field(default_factory=lambda: Progress(""))
-    result: SyncResult | None = None
-    error: ScraperError | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
-    queued_at: datetime = field(default_factory=utcnow)
-    finished_at: datetime | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED
-
-    def message(self, lang: str) -> str | None:
-        """The short message of the error that ended the job, if any."""
-        return self.error.message(lang) if self.error else None
-
-    @property
-    def details(self) -> list[str]:
-        """What went wrong on the way without stopping the sync (e.g. files not downloaded)."""
-        return list(self.result.failures) if self.result else []
+log = logging.getLogger(__name__)
 
 
 class SyncRunner:
@@ -162,35 +129,3 @@ class SyncRunner:
             job.finished_at = utcnow()
             for listener in list(self._listeners):
                 listener(job)
-
-
-class Runner(Protocol):
-    """What the dashboard needs of a runner: ``SyncRunner`` here, or ``scraper.tasks.CeleryRunner``."""
-
-    @property
-    def writes(self) -> int: ...
-
-    def start(
-        self, username: str, options: SyncOptions = ..., *, session: tuple[str, Path] | None = None
-    ) -> SyncJob: ...
-
-    def cancel(self, username: str) -> bool: ...
-
-    def job(self, username: str) -> SyncJob | None: ...
-
-    def jobs(self) -> Sequence[SyncJob]: ...
-
-    def active(self) -> Sequence[SyncJob]: ...
-
-    def wait(self, username: str, timeout: float | None = None) -> SyncJob | None: ...
-
-    def shutdown(self) -> None: ...
-
-
-def make_runner(archive: Archive) -> Runner:
-    """Celery workers when SCRAPER_BROKER_URL is set, else a background thread of this process."""
-    if broker_url():
-        from scraper.tasks import CeleryRunner
-
-        return CeleryRunner(archive)
-    return SyncRunner(archive)
