@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
-from ui import accounts, captions, compare, engagement, frequency, gallery, profile, sidebar
+from ui import accounts, captions, comments, compare, engagement, frequency, gallery, profile, sidebar
 from ui.state import language
 
 lang = language()
@@ -17,6 +17,7 @@ PAGES = [
     (profile.page, "ui.page.profile", "profile", "person"),
     (gallery.page, "ui.page.gallery", "gallery", "photo_library"),
     (captions.page, "ui.page.captions", "captions", "notes"),
+    (comments.page, "ui.page.comments", "comments", "forum"),
     (frequency.page, "ui.page.frequency", "frequency", "calendar_month"),
     (engagement.page, "ui.page.engagement", "engagement", "favorite"),
     (compare.page, "ui.page.compare", "compare", "compare_arrows"),

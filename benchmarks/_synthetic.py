@@ -32,6 +32,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from scraper.instagram.fetch import PAGE_LENGTH
+from scraper.records import SyncStatus
 from scraper.replay import mediaid_to_shortcode
 from scraper.store import db
 from scraper.store.models import (
@@ -503,10 +505,10 @@ def sync_row(account: Account, run: int, when: datetime, new: int, *, first: boo
         "profile_id": account.user_id,
         "started_at": when - timedelta(minutes=3),
         "finished_at": when,
-        "status": "ok",
+        "status": SyncStatus.OK,
         "error": None,
         "error_code": None,
-        "api_requests": 2 + new + new // 12 + (0 if first else REFRESHED),
+        "api_requests": 2 + new + new // PAGE_LENGTH + (0 if first else REFRESHED),
         "posts_new": new,
         "posts_updated": 0 if first else REFRESHED,
         "media_downloaded": new,

@@ -51,6 +51,7 @@ os.environ["NO_PROXY"] = ",".join(filter(None, (os.environ.get("NO_PROXY"), "127
 from PIL import Image  # noqa: E402
 
 from benchmarks import _summary, _synthetic  # noqa: E402
+from scraper.config import load_settings  # noqa: E402
 from scraper.instagram import fetch  # noqa: E402
 from scraper.store.media import MediaDownloader, MediaJob, MediaResult, picture_format  # noqa: E402
 
@@ -216,7 +217,7 @@ def with_downloader(
     base: str, label: str, media_root: Path, workers: int, todo: list[MediaJob], pictures: list[Picture]
 ) -> Run:
     """``download_all`` as a sync calls it, timed, then its files checked."""
-    loader = fetch.make_loader()
+    loader = fetch.make_loader(settings=load_settings())
     downloader = MediaDownloader(
         media_root, fetch.context_of(loader).get_raw, workers=workers, sleep=lambda _seconds: None
     )
@@ -233,7 +234,7 @@ def with_downloader(
 
 def with_instaloader(base: str, media_root: Path, todo: list[MediaJob], pictures: list[Picture]) -> Run:
     """instaloader's own way, ``get_and_write_raw`` of one file after another, timed, then checked."""
-    loader = fetch.make_loader()
+    loader = fetch.make_loader(settings=load_settings())
     context = fetch.context_of(loader)
     server_counts(base)
     started = time.perf_counter()

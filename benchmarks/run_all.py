@@ -78,6 +78,11 @@ BENCHMARKS = [
     Benchmark(
         "kill_trials", "syncs killed with SIGKILL, then rerun", quick=("--trials", "2", "--posts", "120")
     ),
+    Benchmark(
+        "comments",
+        "API requests of syncs with comments, next to instaloader's --comments",
+        quick=("--posts", "40", "--comments", "600", "--old", "3", "--new", "2"),
+    ),
 ]
 NAMES = [b.name for b in BENCHMARKS]
 

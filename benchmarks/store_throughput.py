@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import _summary, _synthetic  # noqa: E402
+from scraper.instagram.fetch import PAGE_LENGTH  # noqa: E402
 from scraper.records import MediaRecord, PostRecord, ProfileRecord  # noqa: E402
 from scraper.store import db, writes  # noqa: E402
 from scraper.store.models import Profile, SyncRun, utcnow  # noqa: E402
@@ -233,7 +234,12 @@ def differences(ours: Path, reference: Path) -> dict[str, tuple[int, int, bool]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=20_000)
-    parser.add_argument("--page", type=int, default=12, help="posts per commit (default 12: a timeline page)")
+    parser.add_argument(
+        "--page",
+        type=int,
+        default=PAGE_LENGTH,
+        help=f"posts per commit (default {PAGE_LENGTH}: a timeline page)",
+    )
     _summary.add_option(parser)
     args = parser.parse_args()
 

@@ -35,8 +35,8 @@ import instaloader.__main__ as instaloader_cli  # noqa: E402
 from benchmarks import _summary  # noqa: E402
 from scraper.archive import Archive  # noqa: E402
 from scraper.config import Settings  # noqa: E402
+from scraper.instagram.login import Login, write_session  # noqa: E402
 from scraper.instagram.login import login as save_login  # noqa: E402
-from scraper.instagram.login import write_session  # noqa: E402
 from scraper.replay import InstagramReplay, add_new_posts, build_account  # noqa: E402
 
 NAME = "bench.town"
@@ -49,12 +49,10 @@ def kinds(replay: InstagramReplay, *, api_only: bool = True) -> str:
     return ", ".join(f"{kind} {n}" for kind, n in counts.most_common())
 
 
-def our_sync(
-    archive: Archive, replay: InstagramReplay, session: tuple[str, Path] | None
-) -> tuple[int, float]:
+def our_sync(archive: Archive, replay: InstagramReplay, login: Login | None) -> tuple[int, float]:
     replay.reset_calls()
     started = time.perf_counter()
-    result = archive.sync(NAME, session=session)
+    result = archive.sync(NAME, login=login)
     seconds = time.perf_counter() - started
     assert result.error is None, result.error
     return replay.api_requests, seconds
@@ -104,14 +102,14 @@ def compare(posts: int, new: int, logged_in: bool) -> list[_summary.Row]:
         archive = Archive(settings)
         ours_account = build_account(NAME, posts, seed=1, pinned=1)
         theirs_account = build_account(NAME, posts, seed=1, pinned=1)
-        session: tuple[str, Path] | None = None
+        login: Login | None = None
         with InstagramReplay([ours_account], users={LOGIN: PASSWORD}) as replay:
             if logged_in:
-                session = (LOGIN, save_login(settings, LOGIN, PASSWORD, lambda: ""))
-            first, first_s = our_sync(archive, replay, session)
+                login = Login(LOGIN, save_login(settings, LOGIN, PASSWORD, lambda: ""))
+            first, first_s = our_sync(archive, replay, login)
             first_kinds = kinds(replay)
             add_new_posts(ours_account, new)
-            incr, incr_s = our_sync(archive, replay, session)
+            incr, incr_s = our_sync(archive, replay, login)
             incr_kinds = kinds(replay)
         with InstagramReplay([theirs_account], users={LOGIN: PASSWORD}) as replay:
             their_session = None

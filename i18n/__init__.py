@@ -7,8 +7,6 @@ placeholders agree.
 
 from __future__ import annotations
 
-import os
-
 from i18n import catalog, charts
 
 # One catalog, kept in two files: the UI and command line, and the charts.
@@ -30,10 +28,10 @@ def normalize_language(value: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def language_from_env() -> str:
-    """The language of the terminal, from SCRAPER_LANG or the usual locale variables."""
-    for name in ("SCRAPER_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
+def choose_language(*values: str | None) -> str:
+    """The language of the first of ``values`` that names one (the values of SCRAPER_LANG and the
+    locale variables, in order: ``scraper.config`` reads them); "C" and "POSIX" name none."""
+    for value in values:
         if value and value not in ("C", "POSIX", "C.UTF-8"):
             return normalize_language(value)
     return DEFAULT_LANGUAGE

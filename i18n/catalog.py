@@ -46,6 +46,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{user}” is private: log in with an account that follows it.",
         "es": "«{user}» es privada: inicia sesión con una cuenta que la siga.",
     },
+    "error.comments_login": {
+        "en": "Instagram shows comments only to a logged-in account: log in first "
+        "(python -m scraper login YOUR_ACCOUNT), then sync “{user}” with --comments again.",
+        "es": "Instagram solo muestra los comentarios a una cuenta con sesión iniciada: inicia sesión "
+        "primero (python -m scraper login TU_CUENTA) y vuelve a sincronizar «{user}» con --comments.",
+    },
     "error.login_required": {
         "en": "Instagram asks for a login to show more of “{user}”. Log in and sync again; "
         "what was fetched is kept.",
@@ -142,6 +148,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{user}: {new} new, {updated} updated, {media} files, {requests} API requests, {seconds} s",
         "es": "{user}: {new} nuevas, {updated} actualizadas, {media} archivos, {requests} peticiones, "
         "{seconds} s",
+    },
+    "cli.sync.comments_progress": {
+        "en": "{user}: comments of {done} of {total} posts",
+        "es": "{user}: comentarios de {done} de {total} publicaciones",
+    },
+    "cli.sync.comments_done": {
+        "en": "{user}: comments: {new} new, {updated} changed, {deleted} deleted",
+        "es": "{user}: comentarios: {new} nuevos, {updated} cambiados, {deleted} borrados",
     },
     "cli.sync.files_failed": {
         "en": "{user}: {count} files could not be downloaded; the next sync tries them again.",
@@ -251,6 +265,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ui.sync.start": {"en": "Sync", "es": "Sincronizar"},
     "ui.sync.update": {"en": "Update", "es": "Actualizar"},
+    "ui.sync.comments": {"en": "Comments too", "es": "También los comentarios"},
+    "ui.sync.comments_help": {
+        "en": "Stores every comment and reply (needs a login, below). The account's Update button "
+        "remembers this choice.",
+        "es": "Guarda todos los comentarios y respuestas (necesita iniciar sesión, abajo). El botón "
+        "Actualizar de la cuenta recuerda esta elección.",
+    },
+    "ui.sync.comments_progress": {
+        "en": "{user}: comments of {done} of {total} posts",
+        "es": "{user}: comentarios de {done} de {total} publicaciones",
+    },
     "ui.sync.cancel": {"en": "Cancel", "es": "Cancelar"},
     "ui.sync.queued_worker": {
         "en": "{user}: queued, waiting for a free worker",
@@ -328,6 +353,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.page.profile": {"en": "Profile", "es": "Perfil"},
     "ui.page.gallery": {"en": "Gallery", "es": "Galería"},
     "ui.page.captions": {"en": "Captions", "es": "Textos"},
+    "ui.page.comments": {"en": "Comments", "es": "Comentarios"},
     "ui.page.frequency": {"en": "Posting frequency", "es": "Frecuencia"},
     "ui.page.engagement": {"en": "Engagement", "es": "Interacción"},
     "ui.page.compare": {"en": "Compare", "es": "Comparar"},
@@ -397,6 +423,77 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.captions.mentions": {"en": "Top mentions", "es": "Menciones más usadas"},
     "ui.captions.length": {"en": "Caption length over time", "es": "Longitud de los textos"},
     "ui.captions.words": {"en": "Most used words", "es": "Palabras más usadas"},
+    "ui.comments.none": {
+        "en": "No comments of {user} are stored yet. Instagram shows comments only to a logged-in "
+        "account: log in (in the sidebar, or python -m scraper login YOUR_ACCOUNT), then sync the "
+        "account with “Comments too” ticked, or run python -m scraper sync {user} --comments.",
+        "es": "Aún no hay comentarios guardados de {user}. Instagram solo muestra los comentarios a una "
+        "cuenta con sesión iniciada: inicia sesión (en la barra lateral, o python -m scraper login "
+        "TU_CUENTA) y sincroniza la cuenta marcando «También los comentarios», o ejecuta "
+        "python -m scraper sync {user} --comments.",
+    },
+    "ui.comments.stored": {"en": "Comments stored", "es": "Comentarios guardados"},
+    "ui.comments.replies": {"en": "Of them replies", "es": "De ellos, respuestas"},
+    "ui.comments.commenters": {"en": "People commenting", "es": "Personas que comentan"},
+    "ui.comments.posts": {"en": "Posts with comments", "es": "Publicaciones con comentarios"},
+    "ui.comments.deleted_count": {"en": "Deleted since", "es": "Borrados después"},
+    "ui.comments.per_week": {"en": "Comments per week ({tz})", "es": "Comentarios por semana ({tz})"},
+    "ui.comments.top": {"en": "Who comments most", "es": "Quién comenta más"},
+    "ui.comments.top_note": {
+        "en": "The 20 people with most comments and replies, the account's own left out; posts: how "
+        "many of its posts each one commented on.",
+        "es": "Las 20 personas con más comentarios y respuestas, sin los de la propia cuenta; "
+        "publicaciones: en cuántas de sus publicaciones ha comentado cada una.",
+    },
+    "ui.comments.answers": {"en": "How the account answers", "es": "Cómo responde la cuenta"},
+    "ui.comments.answered": {"en": "Comments answered", "es": "Comentarios respondidos"},
+    "ui.comments.answer_time": {
+        "en": "Median time to the first answer",
+        "es": "Mediana del tiempo hasta la primera respuesta",
+    },
+    "ui.comments.answers_note": {
+        "en": "Top-level comments by others that got a reply from the account itself: {answered} of "
+        "{total}. The time runs from the comment to the account's first reply to it.",
+        "es": "Comentarios de otros (no respuestas) que recibieron una respuesta de la propia cuenta: "
+        "{answered} de {total}. El tiempo va del comentario a la primera respuesta de la cuenta.",
+    },
+    "ui.comments.minutes": {"en": "{n} min", "es": "{n} min"},
+    "ui.comments.hours": {"en": "{n} h", "es": "{n} h"},
+    "ui.comments.days": {"en": "{n} days", "es": "{n} días"},
+    "ui.comments.discussed": {"en": "Most discussed posts", "es": "Publicaciones más comentadas"},
+    "ui.comments.discussed_tile": {
+        "en": "{comments} stored · {people} people",
+        "es": "{comments} guardados · {people} personas",
+    },
+    "ui.comments.search": {"en": "Search comments", "es": "Buscar en los comentarios"},
+    "ui.comments.matches": {"en": "{count} comments match", "es": "{count} comentarios coinciden"},
+    "ui.comments.deleted": {"en": "Deleted comments", "es": "Comentarios borrados"},
+    "ui.comments.deleted_note": {
+        "en": "{count} stored comments have vanished from Instagram (the newest {shown} are listed); "
+        "“vanished” is when a sync noticed.",
+        "es": "{count} comentarios guardados han desaparecido de Instagram (se listan los {shown} más "
+        "recientes); «desapareció» es cuándo lo detectó una sincronización.",
+    },
+    "ui.comments.deleted_none": {
+        "en": "No stored comment has vanished from Instagram.",
+        "es": "Ningún comentario guardado ha desaparecido de Instagram.",
+    },
+    "ui.comments.back": {"en": "Back to the comments", "es": "Volver a los comentarios"},
+    "ui.post.thread": {"en": "Comments", "es": "Comentarios"},
+    "ui.post.thread_none": {
+        "en": "No comments of this post are stored (they are read by syncs with comments, logged in).",
+        "es": "No hay comentarios guardados de esta publicación (los leen las sincronizaciones con "
+        "comentarios, con sesión iniciada).",
+    },
+    "ui.post.thread_count": {
+        "en": "{shown} of {total} comments (with their replies)",
+        "es": "{shown} de {total} comentarios (con sus respuestas)",
+    },
+    "ui.post.thread_page": {"en": "Comments page", "es": "Página de comentarios"},
+    "ui.post.comment_deleted": {
+        "en": "deleted: vanished {when}",
+        "es": "borrado: desapareció el {when}",
+    },
     "ui.frequency.period": {"en": "Posts per", "es": "Publicaciones por"},
     "ui.frequency.day": {"en": "day", "es": "día"},
     "ui.frequency.week": {"en": "week", "es": "semana"},

@@ -1,13 +1,43 @@
-"""The stored accounts as a table."""
+"""The stored accounts as a table, and their revisions: what the dashboard keys its caches on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scraper.store import writes
-from scraper.store.models import Profile
+from scraper.store.models import Post, Profile
+
+# A cache key: the (username, revision) of each stored profile asked for, sorted. It changes
+# whenever any process writes something the pages show of one of those accounts, and only then.
+Revisions = tuple[tuple[str, int], ...]
+
+
+def revisions(session: Session, usernames: Iterable[str]) -> Revisions:
+    """The revisions of the accounts ``usernames`` (one indexed query); a name not stored is absent."""
+    names = sorted(set(usernames))
+    if not names:
+        return ()
+    rows = session.execute(select(Profile.username, Profile.revision).where(Profile.username.in_(names)))
+    return tuple(sorted((str(name), int(revision)) for name, revision in rows))
+
+
+def post_revision(session: Session, shortcode: str) -> int | None:
+    """The revision of the account of post ``shortcode``; None while it is not stored."""
+    query = (
+        select(Profile.revision).join(Post, Post.profile_id == Profile.id).where(Post.shortcode == shortcode)
+    )
+    return session.scalar(query)
+
+
+def archive_revision(session: Session) -> tuple[int, int]:
+    """A key of the whole list of accounts: how many there are and the sum of their revisions, so it
+    changes when an account is added or any account's revision grows."""
+    count, total = session.execute(select(func.count(), func.coalesce(func.sum(Profile.revision), 0))).one()
+    return int(count), int(total)
 
 
 def accounts_frame(session: Session) -> pd.DataFrame:
@@ -26,7 +56,8 @@ def accounts_frame(session: Session) -> pd.DataFrame:
                 "followers": profile.followers,
                 "last_sync": profile.last_synced_at,
                 "status": run.status if run else None,
+                "comments": profile.sync_comments,
             }
         )
-    columns = ["username", "full_name", "is_demo", "posts", "followers", "last_sync", "status"]
+    columns = ["username", "full_name", "is_demo", "posts", "followers", "last_sync", "status", "comments"]
     return pd.DataFrame(rows, columns=columns)

@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 
 from i18n import MESSAGES, t
+from scraper.store.models import POST_TYPES
 
-TYPES = ("image", "video", "carousel")
+# The post types in the order charts show them.
+TYPES = POST_TYPES
 # Altair refuses to inline more rows than this, and a browser draws a few thousand marks comfortably.
 MAX_ROWS = 5000
 PERCENT = ".2%"

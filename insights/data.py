@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from sqlalchemy import Select, Text, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from insights.charts import empty, local_times
+from insights.comments import ThreadComment, post_thread
 from scraper.store import writes
 from scraper.store.models import CaptionVersion, MediaItem, Post, PostMetrics, Profile, ProfileSnapshot
 
@@ -211,7 +212,29 @@ def empty_posts() -> pd.DataFrame:
     return empty(POST_COLUMNS, dtypes)
 
 
-def profile_summary(session: Session, username: str) -> dict[str, Any] | None:
+class ProfileSummary(TypedDict):
+    """A stored profile with its post counts and first and last post times (``profile_summary``)."""
+
+    username: str
+    full_name: str
+    biography: str
+    external_url: str | None
+    is_private: bool
+    is_verified: bool
+    is_business: bool
+    category: str | None
+    followers: int | None
+    followees: int | None
+    post_count: int | None  # Instagram's count
+    posts_stored: int  # the stored posts not deleted
+    profile_pic_file: str | None  # relative to the media root
+    last_synced_at: datetime | None
+    is_demo: bool
+    first_post_at: datetime | None
+    last_post_at: datetime | None
+
+
+def profile_summary(session: Session, username: str) -> ProfileSummary | None:
     """The stored profile under ``username`` with its post counts and first and last post times, or None.
 
     ``post_count`` is Instagram's count; ``posts_stored`` counts the stored posts not deleted.
@@ -322,8 +345,65 @@ def metrics_frame(session: Session, usernames: Sequence[str] | None = None) -> p
     )
 
 
-def post_detail(session: Session, shortcode: str) -> dict[str, Any] | None:
-    """One post with its media items, earlier captions (oldest first) and Instagram URL, or None."""
+class MediaDetail(TypedDict):
+    """One image or video of a post; files relative to the media root."""
+
+    position: int
+    is_video: bool
+    file: str | None
+    thumb: str | None
+    video_file: str | None
+    width: int | None
+    height: int | None
+    accessibility_caption: str | None
+
+
+class EarlierCaption(TypedDict):
+    caption: str
+    replaced_at: datetime
+
+
+class PostDetail(TypedDict):
+    """One post with its media items, earlier captions, comments and Instagram URL (``post_detail``)."""
+
+    post_id: int
+    shortcode: str
+    username: str
+    full_name: str
+    profile_id: int
+    taken_at: datetime
+    type: str
+    caption: str
+    hashtags: list[str]
+    mentions: list[str]
+    tagged_users: list[str]
+    likes: int | None
+    comments: int | None
+    views: int | None
+    video_duration: float | None
+    is_pinned: bool
+    deleted: bool
+    deleted_at: datetime | None
+    caption_edited: bool
+    location_name: str | None
+    location_lat: float | None
+    location_lng: float | None
+    accessibility_caption: str | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    followers: int | None
+    engagement: float | None
+    media_count: int
+    thumb: str | None
+    media: list[MediaDetail]
+    caption_history: list[EarlierCaption]  # oldest first
+    thread: list[ThreadComment]  # the stored comments, oldest first, each with its replies
+    url: str
+
+
+def post_detail(session: Session, shortcode: str) -> PostDetail | None:
+    """One post with its media items, earlier captions (oldest first), stored comments (``thread``)
+    and Instagram URL, or None."""
     post = session.scalars(
         select(Post)
         .where(Post.shortcode == shortcode)
@@ -386,6 +466,7 @@ def post_detail(session: Session, shortcode: str) -> dict[str, Any] | None:
         "caption_history": [
             {"caption": v.caption or "", "replaced_at": v.replaced_at} for v in post.caption_history
         ],
+        "thread": post_thread(session, post.id, post.profile_id),
         "url": post_url(post.shortcode),
     }
 

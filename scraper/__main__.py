@@ -15,15 +15,16 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from i18n import language_from_env, t
+from i18n import t
 from scraper import errors
 from scraper.archive import Archive
-from scraper.config import Settings, broker_url, load_settings, normalize_username, parse_date
-from scraper.errors import ScraperError
+from scraper.config import Settings, load_settings, normalize_username, parse_date
+from scraper.errors import ExitCode, ScraperError
+from scraper.instagram.login import Login
 from scraper.logs import setup_logging
 from scraper.store import writes
 from scraper.store.models import Profile
-from scraper.sync import Progress, SyncOptions, SyncResult
+from scraper.sync import COMMENTS_DAYS, Progress, SyncOptions, SyncPhase, SyncResult
 
 log = logging.getLogger("scraper.cli")
 
@@ -65,6 +66,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--no-media", action="store_true", help="store posts without downloading files")
     sync.add_argument(
+        "--comments",
+        action="store_true",
+        help="store the comments and replies of new posts and of posts whose comment count moved (needs a login)",
+    )
+    sync.add_argument(
+        "--max-comments",
+        type=_positive,
+        metavar="N",
+        help="read at most about N comments per post in this run",
+    )
+    sync.add_argument(
+        "--refresh-comments", action="store_true", help="read every post's comments again (with --comments)"
+    )
+    sync.add_argument(
+        "--comments-days",
+        type=int,
+        default=COMMENTS_DAYS,
+        metavar="N",
+        help=f"refresh the comment counts of stored posts of the last N days (default {COMMENTS_DAYS})",
+    )
+    sync.add_argument(
         "--here",
         action="store_true",
         help="sync in this process even when SCRAPER_BROKER_URL sends syncs to Celery workers",
@@ -73,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="write an account's stored posts to stdout")
     export.add_argument("username", metavar="USERNAME")
     export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument(
+        "--comments", action="store_true", help="write the stored comments and replies instead of the posts"
+    )
 
     archive = commands.add_parser(
         "import-archive", parents=[common], help="import a folder downloaded by instaloader"
@@ -96,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     watch_add = watch_commands.add_parser("add", parents=[common], help="watch accounts")
     watch_add.add_argument("usernames", nargs="+", metavar="USERNAME")
     watch_add.add_argument("--every", default="6h", help="how often to sync them: 30m, 6h, 1d (default 6h)")
+    watch_add.add_argument(
+        "--comments",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="their syncs read comments too (needs a login); --no-comments turns that off",
+    )
     watch_remove = watch_commands.add_parser("remove", parents=[common], help="stop watching accounts")
     watch_remove.add_argument("usernames", nargs="+", metavar="USERNAME")
     watch_commands.add_parser("list", parents=[common], help="the watch list and when each account is due")
@@ -128,6 +159,14 @@ class ProgressLine:
                 seconds=round(progress.wait_seconds),
                 until=f"{progress.wait_until.astimezone():%H:%M:%S}",
             )
+        elif progress.phase == SyncPhase.COMMENTS:
+            text = t(
+                "cli.sync.comments_progress",
+                self.lang,
+                user=progress.username,
+                done=progress.done,
+                total=progress.total or 0,
+            )
         elif progress.total:
             text = t(
                 "cli.sync.progress",
@@ -144,7 +183,7 @@ class ProgressLine:
         if self.tty:
             self.out.write("\r\x1b[K" + text)
         elif progress.wait_seconds or (
-            progress.phase == "posts" and progress.done and progress.done % 25 == 0
+            progress.phase == SyncPhase.POSTS and progress.done and progress.done % 25 == 0
         ):
             self.out.write(text + "\n")
         self.out.flush()
@@ -156,7 +195,7 @@ class ProgressLine:
         self._last = ""
 
 
-def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     usernames = [normalize_username(u) for u in args.usernames]  # all checked before any request
     options = SyncOptions(
         max_posts=args.max_posts,
@@ -165,23 +204,29 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
         refresh_recent=max(args.refresh_recent, 0),
         full=args.full,
         media=not args.no_media,
+        comments=args.comments or args.refresh_comments,
+        max_comments=args.max_comments,
+        refresh_comments=args.refresh_comments,
+        comments_days=max(args.comments_days, 0),
     )
     archive = Archive(settings)
     login = archive.choose_session(args.session)
-    code = errors.OK
+    if options.comments and login is None:  # before any request
+        raise errors.LoginNeeded("error.comments_login", user=usernames[0])
+    code = ExitCode.OK
     cancel = threading.Event()
-    remote = broker_url() is not None and not args.here
+    remote = settings.broker_url is not None and not args.here
     for username in usernames:
         line = ProgressLine(lang)
         try:
             if remote:
                 result = _sync_on_worker(archive, username, options, login, line)
             else:
-                result = archive.sync(username, options, session=login, on_progress=line, cancel=cancel)
+                result = archive.sync(username, options, login=login, on_progress=line, cancel=cancel)
         except KeyboardInterrupt:
             line.end()
             print(t("error.interrupted", lang), file=sys.stderr)
-            return errors.INTERRUPTED
+            return ExitCode.INTERRUPTED
         line.end()
         if result.error is not None:
             print(
@@ -189,10 +234,10 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> int:
             )
             code = code or result.error.exit_code
             if result.error.exit_code in (
-                errors.RATE_LIMITED,
-                errors.INTERRUPTED,
-                errors.NETWORK,
-                errors.DISK_FULL,
+                ExitCode.RATE_LIMITED,
+                ExitCode.INTERRUPTED,
+                ExitCode.NETWORK,
+                ExitCode.DISK_FULL,
             ):
                 return result.error.exit_code  # the next accounts would fail the same way
             continue
@@ -215,6 +260,18 @@ def _print_done(result: SyncResult, lang: str) -> None:
         ),
         flush=True,
     )
+    if result.comments_new or result.comments_updated or result.comments_deleted:
+        print(
+            t(
+                "cli.sync.comments_done",
+                lang,
+                user=result.username,
+                new=result.comments_new,
+                updated=result.comments_updated,
+                deleted=result.comments_deleted,
+            ),
+            flush=True,
+        )
     if result.media_failed:
         print(
             t("cli.sync.files_failed", lang, user=result.username, count=result.media_failed), file=sys.stderr
@@ -225,14 +282,14 @@ def _sync_on_worker(
     archive: Archive,
     username: str,
     options: SyncOptions,
-    login: tuple[str, Path] | None,
+    login: Login | None,
     line: ProgressLine,
 ) -> SyncResult:
     """Send the sync to the Celery workers and follow it until it ends; Ctrl-C cancels it there."""
     from scraper.workers.queue import CeleryRunner
 
     runner = CeleryRunner(archive)
-    job = runner.start(username, options, session=login)
+    job = runner.start(username, options, login=login)
     try:
         while not job.finished:
             line(job.progress)
@@ -246,8 +303,8 @@ def _sync_on_worker(
     return SyncResult(username, status=job.status, error=job.error)
 
 
-def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from scraper.store.export import post_rows, write_csv, write_json
+def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    from scraper.store.export import COMMENT_FIELDS, FIELDS, comment_rows, post_rows, write_csv, write_json
 
     username = normalize_username(args.username)
     archive = Archive(settings)
@@ -255,12 +312,15 @@ def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) -> int:
         profile = writes.profile_by_username(session, username)
         if profile is None:
             raise errors.AccountNotFound("error.not_stored", user=username)
-        rows = post_rows(session, profile.id)
-        (write_csv if args.format == "csv" else write_json)(rows, sys.stdout)
-    return errors.OK
+        rows = comment_rows(session, profile.id) if args.comments else post_rows(session, profile.id)
+        if args.format == "csv":
+            write_csv(rows, sys.stdout, COMMENT_FIELDS if args.comments else FIELDS)
+        else:
+            write_json(rows, sys.stdout)
+    return ExitCode.OK
 
 
-def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.folder_import import import_archive
 
     archive = Archive(settings)
@@ -277,16 +337,16 @@ def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> int:
             errors=len(report.errors),
         )
     )
-    return errors.OK
+    return ExitCode.OK
 
 
-def cmd_accounts(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+def cmd_accounts(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     for line in Archive(settings).account_lines(lang):
         print(line)
-    return errors.OK
+    return ExitCode.OK
 
 
-def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.store.media import cleanup, human_size
 
     archive = Archive(settings)
@@ -299,10 +359,10 @@ def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
         print(path)
     key = "cli.cleanup.dry_run" if args.dry_run else "cli.cleanup.done"
     print(t(key, lang, files=len(report.files), size=human_size(report.bytes)))
-    return errors.OK
+    return ExitCode.OK
 
 
-def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.instagram.login import login
 
     user = normalize_username(args.user)
@@ -310,18 +370,18 @@ def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     path = login(settings, user, password, lambda: input(t("cli.login.two_factor", lang)).strip())
     del password
     print(t("cli.login.done", lang, user=user, path=path))
-    return errors.OK
+    return ExitCode.OK
 
 
-def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.replay.demo import seed_demo
 
     for line in seed_demo(settings, lang=lang):
         print(line)
-    return errors.OK
+    return ExitCode.OK
 
 
-def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.workers import watch
 
     archive = Archive(settings)
@@ -329,9 +389,9 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     if action == "add":
         every = watch.parse_every(args.every)
         with archive.sessions() as session:
-            names = watch.add(session, args.usernames, every)
+            names = watch.add(session, args.usernames, every, comments=args.comments)
         print(t("cli.watch.added", lang, users=", ".join(names), every=_human_every(every)))
-        return errors.OK
+        return ExitCode.OK
     if action == "remove":
         with archive.sessions() as session:
             removed = watch.remove(session, args.usernames)
@@ -340,14 +400,14 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
             print(t("cli.watch.removed", lang, users=", ".join(removed)))
         if missing:
             print(t("cli.watch.not_watched", lang, users=", ".join(missing)), file=sys.stderr)
-            return errors.BAD_INPUT
-        return errors.OK
+            return ExitCode.BAD_INPUT
+        return ExitCode.OK
     if action == "list":
         with archive.sessions() as session:
             found = watch.entries(session)
         if not found:
             print(t("cli.watch.empty", lang))
-            return errors.OK
+            return ExitCode.OK
         print(t("cli.watch.header", lang))
         now = datetime.now(UTC)
         for e in found:
@@ -356,7 +416,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
                 t("cli.watch.now", lang) if e.next_due <= now else f"{e.next_due.astimezone():%Y-%m-%d %H:%M}"
             )
             print(f"{e.username}\t{_human_every(e.every)}\t{started}\t{e.last_status or '-'}\t{due}")
-        return errors.OK
+        return ExitCode.OK
     return _watch_run(args, archive, lang)
 
 
@@ -368,7 +428,7 @@ def _human_every(every: timedelta) -> str:
     return f"{minutes}m"
 
 
-def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> int:
+def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> ExitCode:
     """Rounds of the schedule: sync (or queue) what is due, wait until the next account is due."""
     import signal
 
@@ -382,18 +442,18 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> int:
         # A service manager stops the loop with SIGTERM: the running sync stops at its next request.
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     queue = None
-    if broker_url() is not None:
+    if archive.settings.broker_url is not None:
         from scraper.workers.queue import CeleryRunner
 
         runner = CeleryRunner(archive)
 
-        def queue(username: str) -> None:
-            runner.start(username, session=login)
+        def queue(username: str, options: SyncOptions) -> None:
+            runner.start(username, options, login=login)
             print(t("cli.watch.queued", lang, user=username))
 
-    def sync_one(username: str) -> ScraperError | None:
+    def sync_one(username: str, options: SyncOptions) -> ScraperError | None:
         line = ProgressLine(lang)
-        result = archive.sync(username, session=login, on_progress=line, cancel=stop)
+        result = archive.sync(username, options, login=login, on_progress=line, cancel=stop)
         line.end()
         if result.error is not None:
             print(
@@ -412,13 +472,13 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> int:
             files, size = len(report.cleanup.files), human_size(report.cleanup.bytes)
             print(t("cli.watch.cleanup", lang, files=files, size=size), flush=True)
         if args.once or stop.is_set():
-            return errors.OK if stop.is_set() else report.exit_code
+            return ExitCode.OK if stop.is_set() else report.exit_code
         if report.pause_until is not None:
             error = next(iter(report.failed.values()))
             until = f"{report.pause_until.astimezone():%H:%M}"
             print(t("cli.watch.paused", lang, until=until, message=error.message(lang)), flush=True)
         if stop.wait(watch.seconds_to_next(archive, report.pause_until)):
-            return errors.OK
+            return ExitCode.OK
 
 
 COMMANDS = {
@@ -433,27 +493,27 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> ExitCode:
     """Run one command; returns the exit code (0 ok, 1 unexpected, 2 bad input, 3 not found,
     4 login needed, 5 rate limited, 6 network, 7 busy, 8 disk full, 130 interrupted)."""
-    lang = language_from_env()
     args = build_parser().parse_args(argv)
     settings = load_settings(args.db, args.media_dir)
+    lang = settings.language
     setup_logging(settings.log_dir)
     log.info("command %s", args.command)
     try:
         return COMMANDS[args.command](args, settings, lang)
     except ScraperError as err:
-        log.info("command %s: %s", args.command, err.message(), exc_info=err.exit_code == errors.UNEXPECTED)
+        log.info("command %s: %s", args.command, err.message(), exc_info=err.exit_code == ExitCode.UNEXPECTED)
         print(err.message(lang), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print(t("error.interrupted", lang), file=sys.stderr)
-        return errors.INTERRUPTED
+        return ExitCode.INTERRUPTED
     except Exception:
         log.exception("command %s failed", args.command)
         print(ScraperError().message(lang), file=sys.stderr)
-        return errors.UNEXPECTED
+        return ExitCode.UNEXPECTED
 
 
 if __name__ == "__main__":

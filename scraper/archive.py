@@ -4,14 +4,13 @@ syncs started through it."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from i18n import t
 from scraper.config import Settings
 from scraper.instagram import fetch
-from scraper.instagram.login import choose_session
+from scraper.instagram.login import Login, choose_session
 from scraper.store import db, writes
 from scraper.store.models import Profile
 from scraper.sync import AccountSync, LoaderFactory, ProgressCallback, SyncOptions, SyncResult
@@ -26,8 +25,8 @@ class Archive:
         # ``with archive.sessions() as session:`` gives a session that is closed afterwards.
         self.sessions = db.session_factory(self.engine)
 
-    def choose_session(self, user: str | None) -> tuple[str, Path] | None:
-        """The saved login to sync with (see ``scraper.session.choose_session``)."""
+    def choose_session(self, user: str | None) -> Login | None:
+        """The saved login to sync with (see ``scraper.instagram.login.choose_session``)."""
         return choose_session(self.settings, user)
 
     def sync(
@@ -35,7 +34,7 @@ class Archive:
         username: str,
         options: SyncOptions = SyncOptions(),
         *,
-        session: tuple[str, Path] | None = None,
+        login: Login | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         loader_factory: LoaderFactory = fetch.make_loader,
@@ -48,8 +47,8 @@ class Archive:
             username,
             options,
             loader_factory=loader_factory,
-            session_user=session[0] if session else None,
-            session_file=session[1] if session else None,
+            session_user=login.user if login else None,
+            session_file=login.path if login else None,
             on_progress=on_progress,
             cancel=cancel,
             is_demo=is_demo,

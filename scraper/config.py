@@ -1,14 +1,20 @@
-"""Where the archive lives, and the checks on input that names accounts and paths."""
+"""The settings, and the checks on input that names accounts and paths.
+
+``load_settings`` is the one place that reads the environment: the command line, the dashboard and a
+Celery worker each build their ``Settings`` with it once and pass them (or the one value needed) down.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
+from i18n import DEFAULT_LANGUAGE, choose_language
 from scraper.errors import BadInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,37 +27,84 @@ DEFAULT_LOG_DIR = ROOT / "logs"
 USERNAME = re.compile(r"^(?!\.)(?!.*\.\.)(?!.*\.$)[a-z0-9._]{1,30}$")
 
 
+BROKER_ENV = "SCRAPER_BROKER_URL"
+# URLs of a Redis server, as redis-py reads them (a broker may also be RabbitMQ's amqp://).
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+# The address part of a shared rate budget's scope when SCRAPER_RATE_SCOPE is not set.
+DEFAULT_RATE_SCOPE = "default"
+# How often the watch list is looked at for due accounts (Celery beat, the watch loop), in seconds.
+WATCH_CHECK_SECONDS = 60.0
+# Where the terminal's language is read from, first match wins ("C" and "POSIX" name no language).
+LANGUAGE_ENV = ("SCRAPER_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Locations of the database, media files, sessions and logs."""
+    """Every setting, as ``load_settings`` reads them: where the database, media files, sessions and
+    logs are; the job queue; the shared rate budget; whether waits are slept; the beat's check
+    interval; the terminal's language. Settings made in code get an empty environment's values."""
 
-    db_url: str
-    media_dir: Path
-    data_dir: Path
-    log_dir: Path
+    db_url: str  # --db, DATABASE_URL
+    media_dir: Path  # --media-dir, MEDIA_DIR
+    data_dir: Path  # DATA_DIR: saved logins under sessions/
+    log_dir: Path  # LOG_DIR
+    # SCRAPER_BROKER_URL: the Celery job queue (and job board); None: syncs run in the process that
+    # starts them.
+    broker_url: str | None = None
+    rate_url: str | None = None  # SCRAPER_RATE_URL: the Redis of the shared rate budget
+    rate_scope: str = DEFAULT_RATE_SCOPE  # SCRAPER_RATE_SCOPE: the address the requests leave from
+    # SCRAPER_NO_WAIT: Instagram is replayed (tests, the demo, benchmarks), so instaloader's pauses and
+    # rate-limit waits are recorded, not slept.
+    no_wait: bool = False
+    watch_check_seconds: float = WATCH_CHECK_SECONDS  # SCRAPER_WATCH_CHECK_SECONDS (Celery beat)
+    language: str = DEFAULT_LANGUAGE  # SCRAPER_LANG, else the locale (the command line's messages)
 
     @property
     def sessions_dir(self) -> Path:
         return self.data_dir / "sessions"
 
+    @property
+    def rate_store_url(self) -> str | None:
+        """The Redis URL of the shared rate budget: SCRAPER_RATE_URL, else SCRAPER_BROKER_URL if it is
+        a Redis URL, else None (each process keeps its own budget)."""
+        if self.rate_url:
+            return self.rate_url
+        broker = (self.broker_url or "").strip()
+        return broker if urlsplit(broker).scheme in REDIS_SCHEMES else None
 
-BROKER_ENV = "SCRAPER_BROKER_URL"
 
-
-def broker_url() -> str | None:
-    """The Redis URL of the Celery job queue, or None: syncs then run in the process that starts them."""
-    return os.environ.get(BROKER_ENV) or None
-
-
-def load_settings(db: str | None = None, media_dir: str | os.PathLike[str] | None = None) -> Settings:
-    """Settings from the arguments, else DATABASE_URL / MEDIA_DIR / DATA_DIR / LOG_DIR, else defaults."""
-    data_dir = Path(os.environ.get("DATA_DIR") or DEFAULT_DATA_DIR)
-    url = db or os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'instagram.db'}"
+def load_settings(
+    db: str | None = None,
+    media_dir: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] = os.environ,
+) -> Settings:
+    """Settings from the arguments, else from ``environ`` (DATABASE_URL, MEDIA_DIR, DATA_DIR, LOG_DIR,
+    SCRAPER_BROKER_URL, SCRAPER_RATE_URL, SCRAPER_RATE_SCOPE, SCRAPER_NO_WAIT,
+    SCRAPER_WATCH_CHECK_SECONDS, SCRAPER_LANG and the locale), else the defaults."""
+    data_dir = Path(environ.get("DATA_DIR") or DEFAULT_DATA_DIR)
+    url = db or environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'instagram.db'}"
     if "://" not in url:  # a plain file path
         url = f"sqlite:///{Path(url).resolve()}"
-    media = Path(media_dir or os.environ.get("MEDIA_DIR") or DEFAULT_MEDIA_DIR).resolve()
-    log_dir = Path(os.environ.get("LOG_DIR") or DEFAULT_LOG_DIR)
-    return Settings(db_url=url, media_dir=media, data_dir=data_dir, log_dir=log_dir)
+    media = Path(media_dir or environ.get("MEDIA_DIR") or DEFAULT_MEDIA_DIR).resolve()
+    log_dir = Path(environ.get("LOG_DIR") or DEFAULT_LOG_DIR)
+    check = environ.get("SCRAPER_WATCH_CHECK_SECONDS") or WATCH_CHECK_SECONDS
+    try:
+        check_seconds = float(check)
+    except ValueError:
+        raise ValueError(f"SCRAPER_WATCH_CHECK_SECONDS is not a number of seconds: {check!r}") from None
+    return Settings(
+        db_url=url,
+        media_dir=media,
+        data_dir=data_dir,
+        log_dir=log_dir,
+        broker_url=environ.get(BROKER_ENV) or None,
+        rate_url=environ.get("SCRAPER_RATE_URL", "").strip() or None,
+        rate_scope=environ.get("SCRAPER_RATE_SCOPE", "").strip() or DEFAULT_RATE_SCOPE,
+        no_wait=environ.get("SCRAPER_NO_WAIT", "") not in ("", "0"),
+        watch_check_seconds=check_seconds,
+        language=choose_language(*(environ.get(name) for name in LANGUAGE_ENV)),
+    )
 
 
 # A profile URL as people paste it: scheme and "www." optional, the host exactly Instagram's.

@@ -7,22 +7,28 @@ import errno
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from enum import IntEnum
 
 import instaloader.exceptions as ie
 import requests
 
 from i18n import t
 
-OK = 0
-UNEXPECTED = 1
-BAD_INPUT = 2
-NOT_FOUND = 3
-LOGIN_NEEDED = 4
-RATE_LIMITED = 5
-NETWORK = 6
-BUSY = 7
-DISK_FULL = 8
-INTERRUPTED = 130
+
+class ExitCode(IntEnum):
+    """The command line's exit codes, one per kind of error; also stored with a failed sync run."""
+
+    OK = 0
+    UNEXPECTED = 1
+    BAD_INPUT = 2
+    NOT_FOUND = 3
+    LOGIN_NEEDED = 4
+    RATE_LIMITED = 5
+    NETWORK = 6
+    BUSY = 7
+    DISK_FULL = 8
+    INTERRUPTED = 130
+
 
 # Where details are written; named in the message of unexpected errors (set by scraper.logs).
 log_file = "logs/scraper.log"
@@ -31,7 +37,7 @@ log_file = "logs/scraper.log"
 class ScraperError(Exception):
     """An error with a short message for a person; its details belong in the log."""
 
-    exit_code = UNEXPECTED
+    exit_code: ExitCode = ExitCode.UNEXPECTED
     default_key = "error.unexpected"
 
     def __init__(self, key: str | None = None, /, **params: object) -> None:
@@ -45,21 +51,21 @@ class ScraperError(Exception):
 
 
 class BadInput(ScraperError):
-    exit_code = BAD_INPUT
+    exit_code = ExitCode.BAD_INPUT
 
 
 class AccountNotFound(ScraperError):
-    exit_code = NOT_FOUND
+    exit_code = ExitCode.NOT_FOUND
     default_key = "error.not_found"
 
 
 class LoginNeeded(ScraperError):
-    exit_code = LOGIN_NEEDED
+    exit_code = ExitCode.LOGIN_NEEDED
     default_key = "error.login_required"
 
 
 class RateLimited(ScraperError):
-    exit_code = RATE_LIMITED
+    exit_code = ExitCode.RATE_LIMITED
     default_key = "error.rate_limited"
 
     def __init__(self, retry_after: timedelta = timedelta(minutes=15), **params: object) -> None:
@@ -70,24 +76,24 @@ class RateLimited(ScraperError):
 
 
 class NetworkError(ScraperError):
-    exit_code = NETWORK
+    exit_code = ExitCode.NETWORK
     default_key = "error.network"
 
 
 class SyncBusy(ScraperError):
-    exit_code = BUSY
+    exit_code = ExitCode.BUSY
     default_key = "error.busy"
 
 
 class DiskFull(ScraperError):
     """No space left for media files or the database: neither Instagram's fault nor the input's."""
 
-    exit_code = DISK_FULL
+    exit_code = ExitCode.DISK_FULL
     default_key = "error.disk_full"
 
 
 class Interrupted(ScraperError):
-    exit_code = INTERRUPTED
+    exit_code = ExitCode.INTERRUPTED
     default_key = "error.interrupted"
 
 

@@ -31,9 +31,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from scraper.config import Settings, normalize_username, path_under
-from scraper.errors import INTERRUPTED, BadInput, ScraperError, classify
+from scraper.errors import BadInput, ExitCode, ScraperError, classify
 from scraper.instagram import fetch
-from scraper.records import PostRecord, ProfileRecord
+from scraper.records import PostRecord, ProfileRecord, SyncStatus
 from scraper.store import writes
 from scraper.store.media import FORMAT_EXT, picture_format
 from scraper.store.models import Post, Profile, ProfileSnapshot, SyncRun, utcnow
@@ -162,17 +162,18 @@ def import_archive(
         with sessions() as session:
             run = SyncRun(username=username, profile_id=profile_id, source="archive")
             session.add(run)
+            writes.touch(session, profile_id, username=username)  # the accounts page shows the run
             session.commit()
             report.run_id = run.id
-        status = "failed"
+        status = SyncStatus.FAILED
         error: ScraperError | None = None
         try:
             _import(sessions, settings, folder, scan, found, report, owner, notify)
-            status = "ok"
+            status = SyncStatus.OK
         except BaseException as exc:  # recorded in the run, then raised on
             error = classify(exc, username)
-            if error.exit_code == INTERRUPTED:
-                status = "interrupted"
+            if error.exit_code == ExitCode.INTERRUPTED:
+                status = SyncStatus.INTERRUPTED
             log.error("import of %s stopped: %s", folder, error.message(), exc_info=True)
             raise
         finally:
@@ -347,6 +348,7 @@ def _import(
     with sessions() as session:
         profile, newer = _save_profile(session, report.profile_id, report.username, found, report.run_id)
         _profile_picture(profile, media, replace=newer)
+        writes.touch(session, report.profile_id)
         session.commit()
         report.files += media.pop_copied()
     posts = []
@@ -453,6 +455,8 @@ def _save_batch(
     result = writes.save_posts(
         session, profile_id, [f.post for f in fresh if f.post], run_id=run_id, seen_at=seen_at
     )
+    if not fresh:
+        writes.touch(session, profile_id)  # files may be attached below; else save_posts touched it
     for post in [*writes.posts_with_media(session, result.new_ids), *result.updated]:
         stored[post.shortcode] = post
     for f in batch:
@@ -581,7 +585,7 @@ def _picture_ext(path: Path) -> str:
 
 
 def _finish_run(
-    sessions: sessionmaker[Session], report: ImportReport, status: str, error: ScraperError | None
+    sessions: sessionmaker[Session], report: ImportReport, status: SyncStatus, error: ScraperError | None
 ) -> None:
     with sessions() as session:
         run = session.get(SyncRun, report.run_id)
@@ -594,6 +598,8 @@ def _finish_run(
         if error is not None:
             run.error = error.message()
             run.error_code = error.exit_code
+        if report.profile_id is not None:
+            writes.touch(session, report.profile_id, username=report.username)
         session.commit()
 
 

@@ -9,9 +9,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 POST_TYPES = ("image", "video", "carousel")
+
+
+class SyncStatus(StrEnum):
+    """Where a sync stands or how it ended: in the sync_runs table (running, ok, failed, interrupted),
+    on the job board and in every runner's jobs (all of them). The values are what is stored."""
+
+    QUEUED = "queued"  # a background job not started yet (never in the database)
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    REFUSED = "refused"  # another sync of the account held its lock (no run is recorded)
 
 
 @dataclass(frozen=True)
@@ -72,7 +85,21 @@ class PostRecord:
     accessibility_caption: str | None = None
     width: int | None = None
     height: int | None = None
+    comments_disabled: bool | None = None  # None: the answer did not say
     media: tuple[MediaRecord, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CommentRecord:
+    """One comment on a post, or a reply to one (``parent_id``), as read at one moment."""
+
+    id: int
+    parent_id: int | None  # the top-level comment a reply answers; None for a top-level comment
+    owner_id: int | None  # the commenter's Instagram user id
+    owner: str | None  # the commenter's user name
+    text: str
+    created_at: datetime  # timezone-aware, UTC
+    likes: int | None = None
 
 
 # What Instagram (or an archive file) sends is checked once, here, before it reaches the database:
@@ -82,7 +109,7 @@ class PostRecord:
 INT64_MAX = 2**63 - 1
 _COUNTS = {"likes", "comments", "video_views", "video_plays", "followers", "followees", "post_count"}
 _SIZES = {"width", "height"}
-_IDS = {"user_id", "media_id", "owner_id", "location_id"}
+_IDS = {"user_id", "media_id", "owner_id", "location_id", "id", "parent_id"}
 
 
 def text(value: str | None) -> str | None:
@@ -132,7 +159,7 @@ def _clean(record: Any) -> Any:
     return replace(record, **changes)
 
 
-RecordT = TypeVar("RecordT", "ProfileRecord", "PostRecord")
+RecordT = TypeVar("RecordT", "ProfileRecord", "PostRecord", "CommentRecord")
 
 
 def cleaned(record: RecordT) -> RecordT:

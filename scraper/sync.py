@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,15 +29,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from scraper.config import Settings, normalize_username
-from scraper.errors import DiskFull, Interrupted, LoginNeeded, ScraperError, SyncBusy, classify
-from scraper.instagram import fetch
-from scraper.records import PostRecord
+from scraper.errors import DiskFull, ExitCode, Interrupted, LoginNeeded, ScraperError, SyncBusy, classify
+from scraper.instagram import comments, fetch
+from scraper.records import PostRecord, SyncStatus
+from scraper.store import comments as comments_store
 from scraper.store import writes
 from scraper.store.media import DISK_FULL, MediaDownloader, MediaJob, MediaResult
 from scraper.store.models import MediaItem, Profile, SyncRun, utcnow
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 60.0
+
+# How far back an incremental sync with comments refreshes the counts of stored posts: comments
+# mostly come in the first weeks. Older posts are refreshed by --full or --comments-days.
+COMMENTS_DAYS = 30
 
 # What the CDN answers for a URL whose signature expired (Instagram's media URLs carry an expiry).
 EXPIRED = "http 403"
@@ -52,6 +58,23 @@ class SyncOptions:
     refresh_recent: int = 0
     full: bool = False
     media: bool = True
+    # Comments (logged in only): read those of new posts and of posts whose comment count moved.
+    # The walk refreshes the counts of stored posts taken in the last ``comments_days`` days (free,
+    # logged in: they are on the timeline pages walked); ``refresh_comments`` reads every post's again.
+    comments: bool = False
+    max_comments: int | None = None  # per post and run; the rest is read by later syncs
+    refresh_comments: bool = False
+    comments_days: int = COMMENTS_DAYS
+
+
+class SyncPhase(StrEnum):
+    """The part of its work a sync is in (the values are what the job board stores)."""
+
+    PROFILE = "profile"
+    POSTS = "posts"
+    MEDIA = "media"
+    COMMENTS = "comments"
+    DONE = "done"
 
 
 @dataclass
@@ -59,7 +82,7 @@ class Progress:
     """Where a running sync stands, for progress bars."""
 
     username: str
-    phase: str = "profile"  # profile | posts | media | done
+    phase: SyncPhase = SyncPhase.PROFILE
     done: int = 0
     total: int | None = None
     media_done: int = 0
@@ -74,12 +97,15 @@ class SyncResult:
 
     username: str
     run_id: int | None = None
-    status: str = "running"
+    status: SyncStatus = SyncStatus.RUNNING
     new: int = 0
     updated: int = 0
     skipped: int = 0
     media_downloaded: int = 0
     media_failed: int = 0
+    comments_new: int = 0
+    comments_updated: int = 0
+    comments_deleted: int = 0
     api_requests: int = 0
     seconds: float = 0.0
     stop_reason: str = ""
@@ -87,11 +113,12 @@ class SyncResult:
     failures: list[str] = field(default_factory=list)
 
     @property
-    def exit_code(self) -> int:
-        return self.error.exit_code if self.error else 0
+    def exit_code(self) -> ExitCode:
+        return self.error.exit_code if self.error else ExitCode.OK
 
 
 ProgressCallback = Callable[[Progress], None]
+# Called as fetch.make_loader is, with the sync's settings (where the rate budget is, whether waits are slept).
 LoaderFactory = Callable[..., instaloader.Instaloader]
 
 
@@ -124,7 +151,11 @@ class AccountSync:
         self._is_demo = is_demo
         self._media_workers = media_workers
         self.loader = loader_factory(
-            on_wait=self._on_wait, cancel=self.cancel, session_file=session_file, session_user=session_user
+            settings=settings,
+            on_wait=self._on_wait,
+            cancel=self.cancel,
+            session_file=session_file,
+            session_user=session_user,
         )
         self.ctx = fetch.context_of(self.loader)
 
@@ -151,18 +182,19 @@ class AccountSync:
                 writes.acquire_lock(session, self.username, owner)
         except SyncBusy as busy:
             log.info("sync of %s refused: another sync holds its lock", self.username)
-            self.result.status, self.result.error = "refused", busy
+            self.result.status, self.result.error = SyncStatus.REFUSED, busy
             return self.result
         alive = self._keep_lock_alive(owner)
         try:
             with self.sessions() as session:
                 run = SyncRun(username=self.username, source="demo" if self._is_demo else "instagram")
                 session.add(run)
+                writes.touch(session, username=self.username)  # the accounts page shows the run
                 session.commit()
                 self.result.run_id = run.id
             try:
                 self._sync(owner)
-                self.result.status = "ok"
+                self.result.status = SyncStatus.OK
                 log.info(
                     "sync of %s done: %d new, %d updated, %d files, %d files not downloaded%s",
                     self.username,
@@ -174,8 +206,8 @@ class AccountSync:
                 )
             except BaseException as exc:  # every failure is recorded, then mapped
                 self.result.error = classify(exc, self.username)
-                interrupted = self.result.error.exit_code == 130
-                self.result.status = "interrupted" if interrupted else "failed"
+                interrupted = self.result.error.exit_code == ExitCode.INTERRUPTED
+                self.result.status = SyncStatus.INTERRUPTED if interrupted else SyncStatus.FAILED
                 log.log(
                     logging.INFO if interrupted else logging.ERROR,
                     "sync of %s stopped: %s",
@@ -193,7 +225,7 @@ class AccountSync:
             alive.set()
             with self.sessions() as session:
                 writes.release_lock(session, self.username, owner)
-        self._report(phase="done")
+        self._report(phase=SyncPhase.DONE)
         return self.result
 
     def _keep_lock_alive(self, owner: str) -> threading.Event:
@@ -223,21 +255,27 @@ class AccountSync:
             run.posts_new = self.result.new
             run.posts_updated = self.result.updated
             run.media_downloaded = self.result.media_downloaded
+            run.comments_new = self.result.comments_new
             if self.result.error is not None:
                 run.error = self.result.error.message()
                 run.error_code = self.result.error.exit_code
-            if self.result.status == "ok" and run.profile_id is not None:
+            if self.result.status == SyncStatus.OK and run.profile_id is not None:
                 profile = session.get(Profile, run.profile_id)
                 if profile is not None:
                     profile.last_synced_at = run.finished_at
+            writes.touch(session, username=self.username)  # its status shows on the accounts page
             session.commit()
 
     def _sync(self, owner: str) -> None:
-        self._report(phase="profile")
+        if self.options.comments and not self.ctx.is_logged_in:
+            raise LoginNeeded("error.comments_login", user=self.username)  # before any request
+        self._report(phase=SyncPhase.PROFILE)
         profile = instaloader.Profile.from_username(self.ctx, self.username)
         record = fetch.profile_record(profile)
         with self.sessions() as session:
             row = writes.upsert_profile(session, record, run_id=self.result.run_id, is_demo=self._is_demo)
+            if self.options.comments:
+                row.sync_comments = True  # the sidebar offers comments for this account from now on
             run = session.get(SyncRun, self.result.run_id)
             assert run is not None
             run.profile_id = row.id
@@ -247,8 +285,9 @@ class AccountSync:
             self.settings.media_dir,
             self.ctx.get_raw,
             workers=self._media_workers,
-            # Replayed CDN answers need no back-off between retries.
-            sleep=(lambda _seconds: None) if fetch.no_waiting() else time.sleep,
+            # A loader that makes no pauses (SCRAPER_NO_WAIT, or tests: Instagram replayed) needs no
+            # back-off between retries either.
+            sleep=time.sleep if self.ctx.sleep else (lambda _seconds: None),
         )
         if self.options.media:
             self._profile_picture()
@@ -259,6 +298,8 @@ class AccountSync:
         if record.is_private and not self.ctx.is_logged_in:
             raise LoginNeeded("error.private", user=self.username)
         self._walk(profile, record.post_count)
+        if self.options.comments:
+            self._comments()
 
     # Profile picture: downloaded again only when its URL names another file.
 
@@ -286,6 +327,7 @@ class AccountSync:
                 row.profile_pic_changed_at = utcnow()
             row.profile_pic_key = key
             row.profile_pic_file = result.file
+            writes.touch(session, self.profile_id)
             session.commit()
 
     # Posts
@@ -302,7 +344,7 @@ class AccountSync:
         estimate = max((post_count or 0) - len(known), 0)
         if opts.max_posts is not None:
             estimate = min(estimate, opts.max_posts)
-        self._report(phase="posts", done=0, total=estimate or None)
+        self._report(phase=SyncPhase.POSTS, done=0, total=estimate or None)
 
         walk = _Walk(iterator=fetch.timeline(profile), boundary=boundary)
         seen: set[str] = set()
@@ -329,7 +371,11 @@ class AccountSync:
                         walk.see(stored.taken_at)
                     if boundary is not None and not maybe_pinned and stored.taken_at <= boundary:
                         walk.contiguous = True
-                        if history_complete:
+                        if (
+                            history_complete
+                            and position > opts.refresh_recent
+                            and not self._refreshing_counts(stored.taken_at)
+                        ):
                             self.result.stop_reason = "caught up"
                             break
                         if saved_state is not None and not walk.jumped:
@@ -371,6 +417,67 @@ class AccountSync:
             self.result.stop_reason = self.result.stop_reason or "end of timeline"
         else:
             self._flush(walk, keep_item=True)
+
+    def _refreshing_counts(self, taken_at: datetime) -> bool:
+        """Whether the walk goes on past the stored part to refresh this post's counts, so that new
+        comments on it are noticed (logged in, at no cost but the pages walked)."""
+        opts = self.options
+        if not opts.comments or not fetch.counts_on_pages(self.ctx):
+            return False
+        return taken_at >= utcnow() - timedelta(days=opts.comments_days)
+
+    # Comments
+
+    def _comments(self) -> None:
+        """Read and store the comments of the posts whose comments changed, one post a transaction,
+        so a sync stopped here goes on with the posts not done yet."""
+        with self.sessions() as session:
+            targets = comments_store.comment_targets(
+                session, self.profile_id, refresh=self.options.refresh_comments
+            )
+        self._report(phase=SyncPhase.COMMENTS, done=0, total=len(targets) or None)
+        for done, target in enumerate(targets, start=1):
+            if self.cancel.is_set():
+                raise Interrupted()
+            restart = self.options.refresh_comments and target.cursor is None
+            with self.sessions() as session:
+                # --refresh-comments reads every thread again; otherwise a thread holding as many
+                # replies as the archive costs no request.
+                known = {} if restart else comments_store.replies_stored(session, target.post_id)
+            try:
+                read = comments.read_comments(
+                    self.ctx,
+                    target.shortcode,
+                    target.media_id,
+                    target.count,
+                    cursor=None if restart else target.cursor,
+                    limit=self.options.max_comments,
+                    replies_stored=known,
+                )
+            except (
+                instaloader.QueryReturnedNotFoundException,
+                instaloader.QueryReturnedBadRequestException,
+            ) as err:
+                log.warning("comments of %s skipped: %s", target.shortcode, err)
+                self.result.skipped += 1
+                continue
+            with self.sessions() as session:
+                saved = comments_store.save_comments(
+                    session,
+                    target,
+                    self.profile_id,
+                    read.comments,
+                    complete=read.complete,
+                    full=read.full,
+                    cursor=read.cursor,
+                    now=utcnow(),
+                    known_threads=read.known_threads,
+                )
+                session.commit()
+            self.result.comments_new += saved.new
+            self.result.comments_updated += saved.updated
+            self.result.comments_deleted += saved.deleted
+            self._report(done=done)
 
     def _fetch_post(self, post: Post) -> PostRecord | None:
         """The post's record, fetching it if needed; None for a post that vanished meanwhile or that
@@ -451,7 +558,7 @@ class AccountSync:
                 jobs.append(MediaJob(item.video_url, stem, "video", key=(item.id, "video")))
         if not jobs:
             return
-        self._report(phase="media", media_done=0, media_total=len(jobs))
+        self._report(phase=SyncPhase.MEDIA, media_done=0, media_total=len(jobs))
         done: list[MediaResult] = []
 
         def save(result: MediaResult) -> None:
@@ -470,7 +577,7 @@ class AccountSync:
         expired = [r for r in done if refused(r)]
         if expired:
             self._download(self._refresh_posts(expired))
-        self._report(phase="posts")
+        self._report(phase=SyncPhase.POSTS)
 
     def _refresh_posts(self, expired: list[MediaResult]) -> list[MediaItem]:
         """Fetch again the posts of media whose URLs expired; their items, with fresh URLs. The media
@@ -515,6 +622,8 @@ class AccountSync:
                     item.file, item.thumb = result.file, result.thumb
                 if not result.skipped:
                     self.result.media_downloaded += 1
+            if session.dirty:
+                writes.touch(session, self.profile_id)  # the pages show the files: once per batch
             session.commit()
         if any(r.error == DISK_FULL for r in results):
             raise DiskFull()

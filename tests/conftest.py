@@ -1,31 +1,27 @@
 """Shared fixtures: a fresh archive in a temporary folder (on the database TEST_DATABASE names, see
-tests/databases.py), and Instagram replayed for it."""
+tests/databases.py), and Instagram replayed for it; the hooks that skip and mark tests. Fixtures only:
+what test modules import is in tests/helpers.py."""
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from scraper.archive import Archive
 from scraper.config import Settings
-from scraper.instagram import fetch
 from scraper.replay import InstagramReplay
-from scraper.store.models import Post
-from scraper.sync import SyncOptions, SyncResult
 from tests.databases import Databases, from_environment
-
-# Real recorded Instagram answers beside the checkout (not part of the project): shapes are checked
-# against them when they are there.
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+from tests.helpers import USERS, Syncer, WaitLog, settings_in
 
 DATABASES = pytest.StashKey[Databases]()
 # Markers of tests about one database's own behaviour; each names why, and the skip shows it.
 ONLY = {"sqlite_only": "sqlite", "postgresql_only": "postgresql"}
+# Markers of kinds of tests that take long, each registered in pyproject.toml; a test carrying any of
+# them is ``slow`` too, so ``-m "not slow"`` (./run tests --fast) leaves them out.
+SLOW_KINDS = ("celery", "kill", "e2e", "benchmark")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,9 +56,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     terminalreporter.write_line(f"tests ran on {config.stash[DATABASES].name}")
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects: the slow marks added here count
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     name = config.stash[DATABASES].name
     for item in items:
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
         for marker_name, only in ONLY.items():
             marker = item.get_closest_marker(marker_name)
             if marker is not None and name != only:
@@ -122,12 +121,7 @@ def _restore_logging() -> Iterator[None]:
 
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
-    return Settings(
-        db_url=db_url,
-        media_dir=tmp_path / "media",
-        data_dir=tmp_path / "data",
-        log_dir=tmp_path / "logs",
-    )
+    return settings_in(tmp_path, db_url)
 
 
 @pytest.fixture
@@ -137,13 +131,6 @@ def archive(settings: Settings) -> Iterator[Archive]:
     archive.engine.dispose()
 
 
-class WaitLog(list[float]):
-    """The rate-limit waits instaloader asked for."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
 @pytest.fixture
 def waits() -> WaitLog:
     return WaitLog()
@@ -151,39 +138,10 @@ def waits() -> WaitLog:
 
 @pytest.fixture
 def replay() -> Iterator[InstagramReplay]:
-    with InstagramReplay(users={"researcher": "s3cret-pw"}) as r:
+    with InstagramReplay(users=USERS) as r:
         yield r
-
-
-class Syncer:
-    """Runs syncs of the test archive against the replay, without waiting."""
-
-    def __init__(self, archive: Archive, waits: WaitLog) -> None:
-        self.archive = archive
-        self.factory = functools.partial(fetch.make_loader, sleep=False, rate_sleep=waits)
-
-    def __call__(
-        self, username: str, session: tuple[str, Path] | None = None, **options: object
-    ) -> SyncResult:
-        return self.archive.sync(
-            username,
-            SyncOptions(**options),  # type: ignore[arg-type]
-            session=session,
-            loader_factory=self.factory,
-        )
 
 
 @pytest.fixture
 def sync(archive: Archive, waits: WaitLog) -> Syncer:
     return Syncer(archive, waits)
-
-
-def stored_count(archive: Archive, username: str | None = None) -> int:
-    """Posts in the archive (of one account's current name, if given)."""
-    with archive.sessions() as session:
-        query = select(func.count()).select_from(Post)
-        if username is not None:
-            from scraper.store.models import Profile
-
-            query = query.join(Profile).where(Profile.username == username)
-        return session.scalar(query) or 0

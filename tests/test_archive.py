@@ -35,7 +35,7 @@ from scraper.store.models import (
     SyncLock,
     SyncRun,
 )
-from tests.conftest import SHARED_FIXTURES
+from tests.helpers import SHARED_FIXTURES
 
 UID = 305701719
 USER = "lunar.cafe"
@@ -449,6 +449,26 @@ def test_second_import_changes_nothing(
         runs = session.scalars(select(SyncRun).order_by(SyncRun.id)).all()
         assert [(r.status, r.posts_new, r.media_downloaded) for r in runs] == [("ok", 6, 10), ("ok", 0, 0)]
     assert files_under(settings.media_dir) == files
+
+
+def test_an_import_grows_the_accounts_revision(
+    ctx: instaloader.InstaloaderContext, tmp_path: Path, settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """The dashboard's caches key on an account's revision: what an import stores (even only its run,
+    which the accounts page shows) is read again on the next rerun."""
+    folder = build_folder(ctx, tmp_path / "downloads")
+
+    def revision() -> int:
+        with sessions() as session:
+            profile = session.get(Profile, UID)
+            assert profile is not None
+            return profile.revision
+
+    import_archive(sessions, settings, folder.path)
+    first = revision()
+    import_archive(sessions, settings, folder.path)
+
+    assert 0 < first < revision()
 
 
 def test_older_archive_keeps_newer_data(

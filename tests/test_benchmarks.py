@@ -16,9 +16,10 @@ sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of scripts, not an inst
 
 from benchmarks.run_all import BENCHMARKS, NAMES  # noqa: E402
 
-pytestmark = pytest.mark.sqlite_only(
-    "the benchmarks make SQLite archives of their own, whatever TEST_DATABASE"
-)
+pytestmark = [
+    pytest.mark.benchmark,
+    pytest.mark.sqlite_only("the benchmarks make SQLite archives of their own, whatever TEST_DATABASE"),
+]
 
 
 @dataclass(frozen=True)
@@ -144,3 +145,26 @@ def test_sync_memory_stores_every_post_through_the_command_line(quick: QuickRun)
 )
 def test_the_older_scripts_hand_their_figures_to_the_summary(quick: QuickRun, measure: str) -> None:
     assert quick.row(measure)[0]
+
+
+def test_comments_reads_every_comment_both_ways_without_a_post_request_of_ours(quick: QuickRun) -> None:
+    posts = quick_option("comments", "--posts")
+    old = quick_option("comments", "--old")
+    output = quick.outputs["comments"]
+    assert "every comment and reply read: ours yes, instaloader yes" in output
+    ours = re.search(r"^  first sync with comments\s+ours\s+(\d+) requests .*\((.*)\)$", output, re.M)
+    theirs = re.search(r"^\s+instaloader --comments\s+(\d+) requests .*\((.*)\)$", output, re.M)
+    assert ours is not None and theirs is not None
+    # Ours asks the comment endpoints instaloader asks, without its metadata request for each post.
+    assert not re.search(r"(^|, )post \d", ours[2])
+    assert f"post {posts}" in theirs[2].split(", ")
+    alone = re.search(r"comment requests alone: ours (\d+), instaloader (\d+)", output)
+    assert alone is not None and 0 < int(alone[1]) <= int(alone[2])
+    for start in (
+        f"API requests of a first sync with comments ({posts} posts",
+        f"API requests of an update with comments ({old} old posts",
+    ):
+        ours_n, reference, ratio, goal, _ = quick.row(start)
+        assert goal == "≤ 1.0"
+        assert float(ratio) == pytest.approx(int(ours_n) / int(reference.split()[0]), abs=0.01)
+    assert quick.row(f"comments stored per second, first sync of {posts} posts")[0]

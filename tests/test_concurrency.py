@@ -124,6 +124,7 @@ def test_processes_opening_a_new_archive_at_once_all_get_its_schema(
 # The dashboard reading while a sync writes
 
 
+@pytest.mark.slow
 def test_eight_readers_never_meet_a_locked_database_nor_half_a_page(
     archive: Archive, settings: Settings, tmp_path: Path
 ) -> None:
@@ -194,6 +195,7 @@ def test_eight_readers_never_meet_a_locked_database_nor_half_a_page(
 # One sync of an account at a time
 
 
+@pytest.mark.slow
 def test_a_sync_is_refused_while_a_live_process_holds_the_lock_and_takes_it_once_that_process_died(
     archive: Archive, settings: Settings, tmp_path: Path, sleeper: subprocess.Popen[bytes]
 ) -> None:
@@ -258,6 +260,7 @@ def test_a_lock_naming_a_live_process_of_this_host_is_its_holders_while_that_pro
         assert (session.scalars(select(SyncLock.owner)).one() == holder) is busy
 
 
+@pytest.mark.slow
 def test_two_syncs_of_an_account_started_at_once_store_it_once(
     settings: Settings, empty_db_url: str, tmp_path: Path
 ) -> None:

@@ -21,6 +21,8 @@ from benchmarks.kill_trials import Moment, run_trial  # noqa: E402
 
 POSTS = 500
 
+pytestmark = pytest.mark.kill
+
 
 @pytest.mark.sqlite_only(
     "benchmarks/kill_trials.py watches the killed sync and checks the archive through SQLite's file;"

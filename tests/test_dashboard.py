@@ -9,32 +9,41 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scraper.config import Settings
-from scraper.replay import InstagramReplay, add_new_posts, build_account
-from tests.conftest import Syncer
+from scraper.replay import add_new_posts, build_account
+from tests.databases import Databases
+from tests.helpers import replayed, shared_archive
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 HOSTILE = '<img src=x onerror="alert(1)"> [click](javascript:alert(2)) **bold**'
 
 
+@pytest.fixture(scope="module")
+def seeded_archive(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Settings]:
+    """Two accounts, each synced twice (so growth charts have points), one with hostile text. Built
+    once for the module: its tests only read it (a test that stores something uses an archive of its
+    own)."""
+    with shared_archive(databases, tmp_path_factory.mktemp("dashboard")) as archive:
+        kultura = build_account("ermua.kultura", 40, seed=1, pinned=1)
+        kultura.full_name = HOSTILE
+        kultura.biography = HOSTILE
+        kultura.posts[0].caption = HOSTILE + " #ermua"
+        kirolak = build_account("ermua.kirolak", 20, seed=2)
+        with replayed(archive) as (replay, sync):
+            for account in (kultura, kirolak):
+                replay.add_account(account)
+                sync(account.username)
+                add_new_posts(account, 2)
+                account.followers += 10
+                sync(account.username)
+        yield archive.settings
+
+
 @pytest.fixture
-def seeded(
-    settings: Settings, replay: InstagramReplay, sync: Syncer, monkeypatch: pytest.MonkeyPatch
-) -> Settings:
-    """Two accounts, each synced twice (so growth charts have points), one with hostile text."""
-    monkeypatch.setenv("DATABASE_URL", settings.db_url)
-    monkeypatch.setenv("MEDIA_DIR", str(settings.media_dir))
-    kultura = build_account("ermua.kultura", 40, seed=1, pinned=1)
-    kultura.full_name = HOSTILE
-    kultura.biography = HOSTILE
-    kultura.posts[0].caption = HOSTILE + " #ermua"
-    kirolak = build_account("ermua.kirolak", 20, seed=2)
-    for account in (kultura, kirolak):
-        replay.add_account(account)
-        sync(account.username)
-        add_new_posts(account, 2)
-        account.followers += 10
-        sync(account.username)
-    return settings
+def seeded(seeded_archive: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The seeded archive, as the dashboard's environment names it."""
+    monkeypatch.setenv("DATABASE_URL", seeded_archive.db_url)
+    monkeypatch.setenv("MEDIA_DIR", str(seeded_archive.media_dir))
+    return seeded_archive
 
 
 def run_page(module: str) -> None:
@@ -60,7 +69,7 @@ def app(module: str, *, account: str | None = "ermua.kultura", lang: str = "en",
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    """Each test reads its own archive: drop what Streamlit cached for the previous one."""
+    """Drop what Streamlit cached for the previous test (its archive may have been another)."""
     import streamlit as st
 
     st.cache_data.clear()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -24,8 +26,11 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[str]:
-    """The dashboard on a free port, over an empty archive, with a 40-post account replayed."""
+def served(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The dashboard on a free port, over an empty archive, with a 40-post account replayed; its URL
+    and environment (the archive's DATABASE_URL and MEDIA_DIR)."""
     tmp = tmp_path_factory.mktemp("e2e")
     with databases.database(tmp) as url:
         env = {
@@ -38,9 +43,14 @@ def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> It
         }
         args = ["-m", "scraper.replay.offline", "--account", f"{ACCOUNT}:40:1:1", "--", "dashboard"]
         with dashboard([*args, "--server.address", "127.0.0.1"], env, tmp / "server.log") as running:
-            yield running.url
+            yield running.url, env
     if ARTIFACTS.exists():
         shutil.copy(tmp / "server.log", ARTIFACTS / "server.log")
+
+
+@pytest.fixture(scope="module")
+def server(served: tuple[str, dict[str, str]]) -> str:
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +123,63 @@ def test_sync_from_the_sidebar_then_every_page_draws(server: str, page: Page) ->
         expect(main.locator(".vega-embed svg, .vega-embed canvas")).to_have_count(charts, timeout=30_000)
         no_error(page)
         page.screenshot(path=ARTIFACTS / f"3-{path}.png", full_page=True)
+    # Syncs from the sidebar here were logged out: no comments yet, and the page says how to get them.
+    page.goto(f"{server}/comments?account={ACCOUNT}")
+    expect(main.get_by_text(f"python -m scraper sync {ACCOUNT} --comments")).to_be_visible(timeout=30_000)
+    no_error(page)
 
 
 def test_the_open_link_keeps_account_and_view(server: str, page: Page) -> None:
     page.goto(f"{server}/frequency?account={ACCOUNT}")
     expect(page.locator("[data-testid='stMain'] .vega-embed")).to_have_count(3, timeout=30_000)
     assert "/frequency" in page.url and f"account={ACCOUNT}" in page.url
+
+
+def sync_elsewhere(env: dict[str, str], account: str, posts: int, seed: int, *, new: int = 0) -> None:
+    """A sync of the archive the dashboard shows, in a process of its own (as the command line, cron's
+    ``watch run`` or a worker would run it), against Instagram replayed there; ``new`` newer posts
+    are published first."""
+    command = [sys.executable, "-m", "scraper.replay.offline", "--account", f"{account}:{posts}:{seed}"]
+    if new:
+        command += ["--new", f"{account}:{new}"]
+    command += ["--", "sync", account]
+    logs = {"LOG_DIR": env["LOG_DIR"] + "-elsewhere", "SCRAPER_LANG": "en"}
+    done = subprocess.run(command, cwd=ROOT, env={**env, **logs}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_reload_shows_what_another_process_stored(served: tuple[str, dict[str, str]], page: Page) -> None:
+    server, env = served
+    other = "ermua.kirolak"
+    sync_elsewhere(env, other, 20, 2)
+    page.goto(f"{server}/gallery?account={other}")
+    main, sidebar = page.locator("[data-testid='stMain']"), page.locator("[data-testid='stSidebar']")
+    expect(main.get_by_text("20 of 20 posts")).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_role("button", name=other, exact=True)).to_be_visible()
+
+    sync_elsewhere(env, other, 20, 2, new=5)
+    page.reload()
+
+    # The first run after the reload reads the new revision: no cache to wait out.
+    expect(main.get_by_text("24 of 25 posts")).to_be_visible(timeout=10_000)
+    expect(sidebar.get_by_text("25 posts ·")).to_be_visible()
+    no_error(page)
+    page.screenshot(path=ARTIFACTS / "4-synced-elsewhere.png", full_page=True)
+
+
+def test_the_comments_page_after_a_sync_with_comments(served: tuple[str, dict[str, str]], page: Page) -> None:
+    server, env = served
+    command = [sys.executable, "-m", "scraper.replay.offline", "--account", f"{ACCOUNT}:40:1:1"]
+    command += ["--login", "researcher:s3cret-pw", "--", "sync", ACCOUNT, "--comments"]
+    logs = {"LOG_DIR": env["LOG_DIR"] + "-comments", "SCRAPER_LANG": "en"}
+    done = subprocess.run(command, cwd=ROOT, env={**env, **logs}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    page.goto(f"{server}/comments?account={ACCOUNT}")
+    main = page.locator("[data-testid='stMain']")
+    expect(main.locator(".vega-embed")).to_have_count(2, timeout=30_000)  # per week, who comments most
+    expect(main.locator(".vega-embed svg, .vega-embed canvas")).to_have_count(2, timeout=30_000)
+    expect(main.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    expect(main.locator("[data-testid='stImage'] img").first).to_be_visible()  # most discussed posts
+    no_error(page)
+    page.screenshot(path=ARTIFACTS / "5-comments.png", full_page=True)

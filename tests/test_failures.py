@@ -22,13 +22,13 @@ import scraper.sync
 from scraper.archive import Archive
 from scraper.config import Settings
 from scraper.errors import BadInput, RateLimited, SyncBusy
-from scraper.instagram.login import login
+from scraper.instagram.login import Login, login
 from scraper.logs import setup_logging
 from scraper.replay import FakeAccount, InstagramReplay, build_account, render_jpeg
 from scraper.store import writes
 from scraper.store.media import MediaDownloader
 from scraper.store.models import MediaItem, Post, SyncLock, SyncRun, utcnow
-from tests.conftest import Syncer, stored_count
+from tests.helpers import Syncer, stored_count
 
 USER = "ermua.kultura"
 N_POSTS = 15  # the profile page carries 12, so a timeline page follows
@@ -54,12 +54,12 @@ class Scene:
     def account(self) -> FakeAccount:
         return self.replay.accounts[USER]
 
-    def login(self) -> tuple[str, Path]:
+    def login(self) -> Login:
         path = login(self.settings, "researcher", "s3cret-pw", lambda: "", loader=self.sync.factory())
-        return "researcher", path
+        return Login("researcher", path)
 
 
-SessionUsed = tuple[str, Path] | None
+SessionUsed = Login | None
 
 
 def fault(kind: str, **how: object) -> Callable[[Scene], SessionUsed]:
@@ -224,9 +224,9 @@ def test_failed_sync_says_why_logs_details_and_the_next_run_completes(
 ) -> None:
     scene = Scene(replay, settings, sync)
     replay.add_account(build_account(USER, N_POSTS))
-    session = failure.break_(scene)
+    used = failure.break_(scene)
 
-    result = sync(USER, session=session)
+    result = sync(USER, login=used)
 
     assert (result.status, result.exit_code) == ("failed", failure.exit_code)
     assert result.error is not None
@@ -241,7 +241,7 @@ def test_failed_sync_says_why_logs_details_and_the_next_run_completes(
     assert stored_count(archive) == failure.kept
     assert_consistent(archive)
 
-    again = sync(USER, session=failure.heal(scene))
+    again = sync(USER, login=failure.heal(scene))
 
     assert (again.status, again.error) == ("ok", None)
     with archive.sessions() as db:

@@ -38,7 +38,7 @@ from scraper.replay import (
 from scraper.store import media
 from scraper.store.models import MediaItem, Post, Profile
 from scraper.sync import SyncOptions
-from tests.conftest import Syncer, WaitLog, stored_count
+from tests.helpers import Syncer, WaitLog, stored_count
 from tests.test_failures import (
     CHECKPOINT,
     PLEASE_WAIT,
@@ -340,13 +340,13 @@ def test_fault_is_met_by_its_policy_and_the_next_run_completes_the_account(
     scene = MatrixScene(replay, settings, sync)
     monkeypatch.setattr(media, "_create_part", scene.disk.create_part)
     replay.add_account(build_account(USER, N_POSTS))
-    session = row.inject(scene)
+    used = row.inject(scene)
     screen = io.StringIO()
 
     result = archive.sync(
         USER,
         SyncOptions(),
-        session=session,
+        login=used,
         loader_factory=sync.factory,
         on_progress=ProgressLine("en", screen),
     )
@@ -384,14 +384,14 @@ def test_fault_is_met_by_its_policy_and_the_next_run_completes_the_account(
 
     healed = row.heal(scene)
     replay.reset_calls()
-    again = sync(USER, session=healed or session)
+    again = sync(USER, login=healed or used)
 
     assert (again.status, again.error) == ("ok", None)
     assert [r.status for r in runs(archive)] == [run.status, "ok"]
     next_log = log_file.read_text(encoding="utf-8")[len(log) :]
     assert row.next_log in next_log
     if row.exit_code:  # what was stored is not asked for again: a walk that stopped is resumed
-        assert replay.count("post") == (0 if session else N_POSTS - row.kept)
+        assert replay.count("post") == (0 if used else N_POSTS - row.kept)
         if 0 < row.kept < N_POSTS:
             assert f"{USER}: resuming the walk at post " in next_log
     assert_complete(archive, settings.media_dir, replay)

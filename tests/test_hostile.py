@@ -5,7 +5,10 @@ What is already covered elsewhere is not repeated here:
   destinations outside the media root: tests/test_media.py;
 - damaged or empty .json.xz, invalid JSON, unknown node types (Reel, Hashtag), instaloader 3 files,
   incomplete metadata, a path in a shortcode, a bad user name in a profile file: tests/test_archive.py;
-- any search text, hostile or not, gives a table: tests/test_search.py.
+- any search text, hostile or not, gives a table: tests/test_search.py (captions and comments).
+
+Comments are not normalized (instaloader's structures never see them): they are stored as sent, but
+for NUL characters and lone surrogates, which become U+FFFD.
 
 "Stored exactly" means equal after NFC normalization for captions and biographies: instaloader
 itself NFC-normalizes ``Post.caption`` and ``Profile.biography`` (``structures.py``), so "e" + U+0301
@@ -40,19 +43,23 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import select
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from insights.comments import label
 from scraper.archive import Archive
 from scraper.config import Settings, normalize_username, path_under
 from scraper.errors import BadInput
 from scraper.folder_import import import_archive
 from scraper.instagram import fetch
-from scraper.replay import FakeAccount, InstagramReplay, build_account
+from scraper.instagram.login import Login, login
+from scraper.replay import FakeAccount, InstagramReplay, add_comments, build_account, delete_comment
 from scraper.store.db import open_engine, session_factory
 from scraper.store.media import NOT_AN_IMAGE, MediaDownloader, MediaJob
-from scraper.store.models import Post, Profile
+from scraper.store.models import Comment, Post, Profile, utcnow
 from scraper.sync import SyncOptions
 from tests.databases import Databases
+from tests.helpers import replayed, settings_in, shared_archive
 from tests.test_archive import (
     OLD,
     PROFILE_NODE,
@@ -77,11 +84,6 @@ def kept(text: str) -> str:
 def nfc(text: str) -> str:
     """A caption or biography as the archive stores it: NFC-normalized by instaloader, and kept."""
     return kept(unicodedata.normalize("NFC", text))
-
-
-def settings_in(folder: Path, db_url: str) -> Settings:
-    """An archive's settings: the database of ``db_url``, everything else under ``folder``."""
-    return Settings(db_url, folder / "media", folder / "data", folder / "logs")
 
 
 # User names
@@ -191,6 +193,7 @@ def test_the_sidebar_refuses_url_like_garbage_with_a_message(
     assert "is not a valid Instagram user name" in at.sidebar.error[0].value
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(raw=hostile_names)
 @example(raw="\u212a")  # KELVIN SIGN: would lowercase to "k"
@@ -473,6 +476,7 @@ def one_archive(tmp_path_factory: pytest.TempPathFactory, databases: Databases) 
         archive.engine.dispose()
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     full_name=hostile_text, biography=hostile_text, captions=st.lists(hostile_text, min_size=1, max_size=5)
@@ -598,12 +602,12 @@ def as_st_text(text: str) -> str:
     return textwrap.dedent(text).strip()
 
 
-def assert_nowhere_but_text(at: AppTest, text: str) -> None:
+def assert_nowhere_but_text(at: AppTest, text: str, also: frozenset[str] = frozenset()) -> None:
     """``text`` appears in no element that renders Markdown or HTML (markdown, caption, alerts,
-    labels, help, html...)."""
+    labels, help, html...); ``also`` names more element types allowed to hold it."""
     for element in elements(at._tree):
         proto = getattr(element, "proto", None)
-        if element.type in TEXT_ELEMENTS or proto is None:
+        if element.type in TEXT_ELEMENTS | also or proto is None:
             continue
         leaked = [s for s in strings(proto) if text in s]
         assert not leaked, (element.type, leaked[:1])
@@ -632,6 +636,7 @@ def test_post_detail_shows_captions_as_plain_text(seeded: Seeded, monkeypatch: p
         assert_nowhere_but_text(at, caption)
 
 
+@pytest.mark.slow
 def test_captions_page_and_accounts_page_show_text_in_tables(
     seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -649,6 +654,129 @@ def test_captions_page_and_accounts_page_show_text_in_tables(
     assert not at.exception
     names = dict(zip(at.dataframe[0].value["username"], at.dataframe[0].value["full_name"], strict=True))
     assert names == {u: kept(a.full_name) for u, a in seeded.accounts.items()}
+
+
+# Comments: anyone can write them, so every kind of hostile text, as comments and as their authors
+
+# Authors' names that would do something if rendered (each short enough for the user name column).
+COMMENT_OWNERS = [
+    '<img src=x onerror="window.__pwned=6">',
+    "[x](javascript:window.__pwned=7)",
+    "**bold** :red[x] $x$",
+    "\u202eexe.txt",
+]
+CHARTS = frozenset({"vega_lite_chart"})  # drawn by Vega as text, never as HTML
+
+
+@dataclasses.dataclass(frozen=True)
+class Commented:
+    settings: Settings
+    username: str
+    shortcode: str  # the post carrying every hostile comment
+    texts: dict[str, str]  # kind -> the comment's text as sent
+    vanished: str  # the kind whose comment was deleted from Instagram after it was stored
+
+
+@pytest.fixture(scope="module")
+def commented(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Commented]:
+    """An account whose newest post has a comment of each kind of hostile text, one of a megabyte and
+    one with a lone surrogate, and replies by authors with hostile names; synced logged in with its
+    comments, then again after one comment was deleted."""
+    texts = {**HOSTILE, "megabyte": MEGABYTE, "surrogate": SURROGATE}
+    with shared_archive(databases, tmp_path_factory.mktemp("hostile_comments")) as archive:
+        account = build_account("hostile.comments", 3, seed=5, start=utcnow())
+        for other in account.posts:
+            other.comments = 0
+        post = account.posts[0]
+        top = add_comments(account, post.shortcode, len(texts), seed=3)
+        for comment, body in zip(top, texts.values(), strict=True):
+            comment.owner, comment.text = "ane.one", body
+        # Two replies by each hostile author, so that each is among the top commenters.
+        owners = COMMENT_OWNERS * 2
+        replies = add_comments(account, post.shortcode, 0, replies=len(owners), reply_to=top[-1].pk, seed=4)
+        for reply, owner, body in zip(replies, owners, texts.values(), strict=False):
+            reply.owner, reply.text = owner, body
+        victim = top[0]
+        with replayed(archive) as (replay, sync):
+            saved = login(archive.settings, "researcher", "s3cret-pw", lambda: "", loader=sync.factory())
+            researcher = Login("researcher", saved)
+            replay.add_account(account)
+            assert sync(account.username, login=researcher, comments=True, media=False).error is None
+            delete_comment(account, victim.pk)
+            assert sync(account.username, login=researcher, comments=True, media=False).error is None
+        yield Commented(archive.settings, account.username, post.shortcode, texts, next(iter(texts)))
+
+
+def stored_comments(settings: Settings) -> list[Comment]:
+    engine = open_engine(settings.db_url)
+    try:
+        with session_factory(engine)() as session:
+            rows = list(session.scalars(select(Comment).order_by(Comment.created_at, Comment.id)))
+            session.expunge_all()
+            return rows
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", [*HOSTILE, "megabyte"])
+def test_hostile_comments_are_stored_exactly(commented: Commented, kind: str) -> None:
+    texts = [c.text for c in stored_comments(commented.settings)]
+
+    assert kept(commented.texts[kind]) in texts
+
+
+def test_a_lone_surrogate_in_a_comment_becomes_a_replacement_character(commented: Commented) -> None:
+    [text] = [c.text for c in stored_comments(commented.settings) if c.text.startswith("cut emoji")]
+
+    assert text.startswith("cut emoji \ufffd") and text.endswith(" here")
+    text.encode("utf-8")  # storable and showable: no surrogate left
+
+
+def test_comments_page_shows_hostile_comments_and_authors_only_as_plain_text(
+    commented: Commented, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = dashboard(commented.settings, monkeypatch, "comments", account=commented.username)
+
+    assert not at.exception
+    stored = stored_comments(commented.settings)
+    people, found, gone = (frame.value for frame in at.dataframe)
+    assert sorted(found["text"]) == sorted(c.text for c in stored)  # the newest, while nothing is searched
+    assert list(gone["text"]) == [kept(commented.texts[commented.vanished])]
+    for text in {c.text for c in stored}:
+        assert_nowhere_but_text(at, as_st_text(text))
+    # Authors: plain text in tables, text drawn by Vega in the chart (its label without control
+    # characters), and nowhere else.
+    assert set(COMMENT_OWNERS) <= set(people["owner"])
+    _, people_chart = at.get("vega_lite_chart")
+    [rows] = [
+        dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in people_chart.proto.datasets
+    ]
+    names = set(rows["name"])
+    assert {label(owner) for owner in COMMENT_OWNERS} <= names
+    for owner in COMMENT_OWNERS:
+        assert_nowhere_but_text(at, owner, also=CHARTS)
+    assert not at.markdown or all("window.__pwned" not in m.value for m in at.markdown)
+
+    at.text_input(key="comment_query").set_value("onerror").run()
+    assert not at.exception
+    assert set(at.dataframe[1].value["text"]) == {HOSTILE["html-img"], kept(MEGABYTE)}  # the deleted one too
+
+
+def test_post_detail_shows_hostile_comments_and_authors_as_plain_text(
+    commented: Commented, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = dashboard(commented.settings, monkeypatch, "gallery", post=commented.shortcode)
+
+    assert not at.exception
+    shown = shown_as_text(at)
+    for text in {c.text for c in stored_comments(commented.settings)}:
+        assert as_st_text(text) in shown
+        assert_nowhere_but_text(at, as_st_text(text))
+    for owner in COMMENT_OWNERS:
+        assert_nowhere_but_text(at, owner)
+    metas = [c.value for c in at.caption]
+    assert sum("vanished" in meta for meta in metas) == 1
+    assert not at.markdown or all("window.__pwned" not in m.value for m in at.markdown)
 
 
 # Media bytes: only what tests/test_media.py does not cover

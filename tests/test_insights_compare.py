@@ -18,7 +18,7 @@ from insights.compare import (
 from insights.data import posts_frame, posts_from_rows, snapshots_frame
 from scraper.archive import Archive
 from scraper.replay import InstagramReplay, build_account
-from tests.conftest import Syncer
+from tests.helpers import Syncer
 from tests.vega import spec, values
 
 

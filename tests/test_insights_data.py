@@ -3,8 +3,10 @@ filtering, sorting and paging on hand-made frames."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
@@ -28,11 +30,11 @@ from scraper.archive import Archive
 from scraper.replay import FakeAccount, InstagramReplay, add_new_posts, build_account
 from scraper.store import db
 from scraper.store.models import CaptionVersion, Post, Profile
-from tests.conftest import Syncer
+from tests.databases import Databases
+from tests.helpers import Syncer, replayed, shared_archive
 
 
-@pytest.fixture
-def two_accounts(replay: InstagramReplay, sync: Syncer) -> dict[str, FakeAccount]:
+def sync_two_accounts(replay: InstagramReplay, sync: Syncer) -> dict[str, FakeAccount]:
     accounts = {"alpha": build_account("alpha", 30, seed=1), "beta": build_account("beta", 12, seed=2)}
     for name, account in accounts.items():
         replay.add_account(account)
@@ -40,9 +42,29 @@ def two_accounts(replay: InstagramReplay, sync: Syncer) -> dict[str, FakeAccount
     return accounts
 
 
-def test_posts_frame_has_one_row_per_stored_post_with_its_fields(
-    archive: Archive, two_accounts: dict[str, FakeAccount]
-) -> None:
+@pytest.fixture
+def two_accounts(replay: InstagramReplay, sync: Syncer) -> dict[str, FakeAccount]:
+    """Two accounts synced into the test's own archive, for a test that changes it."""
+    return sync_two_accounts(replay, sync)
+
+
+@dataclasses.dataclass(frozen=True)
+class Synced:
+    archive: Archive
+    accounts: dict[str, FakeAccount]
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Synced]:
+    """The same two accounts synced once for the module, for the tests that only read them."""
+    with shared_archive(databases, tmp_path_factory.mktemp("two_accounts")) as archive:
+        with replayed(archive) as (replay, sync):
+            accounts = sync_two_accounts(replay, sync)
+        yield Synced(archive, accounts)
+
+
+def test_posts_frame_has_one_row_per_stored_post_with_its_fields(synced: Synced) -> None:
+    archive, two_accounts = synced.archive, synced.accounts
     with archive.sessions() as session:
         frame = posts_frame(session)
         profiles = {p.username: p for p in session.scalars(select(Profile))}
@@ -76,10 +98,8 @@ def test_posts_frame_has_one_row_per_stored_post_with_its_fields(
     assert set(profiles) == {"alpha", "beta"}
 
 
-def test_posts_frame_picks_accounts_and_handles_an_empty_archive(
-    archive: Archive, two_accounts: dict[str, FakeAccount]
-) -> None:
-    with archive.sessions() as session:
+def test_posts_frame_picks_accounts_and_handles_an_empty_archive(synced: Synced) -> None:
+    with synced.archive.sessions() as session:
         beta = posts_frame(session, ["beta"])
         none = posts_frame(session, [])
         unknown = posts_frame(session, ["nobody"])
@@ -115,8 +135,8 @@ def test_deleted_edited_pinned_and_missing_followers_show_in_the_frame(
     assert frame["followers"][frame["username"] == "alpha"].isna().all()
 
 
-def test_profile_summary(archive: Archive, two_accounts: dict[str, FakeAccount]) -> None:
-    account = two_accounts["alpha"]
+def test_profile_summary(synced: Synced) -> None:
+    archive, account = synced.archive, synced.accounts["alpha"]
     with archive.sessions() as session:
         summary = profile_summary(session, "alpha")
         assert profile_summary(session, "nobody") is None
@@ -334,6 +354,7 @@ MEDIA_AND_EDITS = [
 ]
 
 
+@pytest.mark.slow
 def test_posts_frame_reads_100_000_posts_quickly(db_url: str) -> None:
     engine = db.open_engine(db_url)
     n = 100_000

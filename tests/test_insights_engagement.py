@@ -31,7 +31,7 @@ from insights.engagement import (
 )
 from scraper.archive import Archive
 from scraper.replay import InstagramReplay, add_new_posts, build_account
-from tests.conftest import Syncer
+from tests.helpers import Syncer
 from tests.vega import spec, values
 
 HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script>'

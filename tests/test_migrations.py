@@ -111,6 +111,7 @@ def test_an_older_database_is_upgraded_in_place_keeping_its_rows(url: str, engin
             1234,
             True,
         )
+        assert profile.revision == 0  # migration 0006: a stored account starts at revision 0
         post = session.scalars(select(Post)).one()
         assert (post.shortcode, post.profile_id, post.caption, post.likes) == (
             "C0ld1234567",

@@ -5,6 +5,7 @@ The tests that need Redis use TEST_REDIS_URL (``./run tests`` starts one), each 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import random
@@ -25,9 +26,10 @@ import redis
 from instaloader import InstaloaderContext, RateController, instaloadercontext
 
 from scraper.archive import Archive
-from scraper.errors import NETWORK
+from scraper.config import load_settings
+from scraper.errors import ExitCode
 from scraper.instagram import fetch
-from scraper.instagram.login import login
+from scraper.instagram.login import Login, login
 from scraper.instagram.ratecontrol import ReportingRateController
 from scraper.instagram.ratelimit import (
     PER_TYPE_WINDOW,
@@ -35,10 +37,9 @@ from scraper.instagram.ratelimit import (
     SharedRateController,
     describe,
     key_prefix,
-    rate_store_url,
 )
 from scraper.replay import InstagramReplay, build_account
-from tests.conftest import Syncer, WaitLog
+from tests.helpers import Syncer, WaitLog
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 # GraphQL query types are their doc ids or query hashes.
@@ -100,6 +101,13 @@ def shared(url: str, scope: str, clock: Clock | None = None, **kwargs: Any) -> S
     if clock is not None:
         kwargs.update(clock=clock, sleep=clock.sleep)
     return SharedRateController(context(kwargs.pop("username", None)), url=url, scope=scope, **kwargs)
+
+
+def rate_settings() -> dict[str, Any]:
+    """The rate budget's settings as the environment gives them now: for an archive whose settings
+    were made before the test set SCRAPER_RATE_URL, as a process reads them when it starts."""
+    read = load_settings()
+    return {"broker_url": read.broker_url, "rate_url": read.rate_url, "rate_scope": read.rate_scope}
 
 
 # -- the budget is instaloader's ------------------------------------------------------------------
@@ -202,6 +210,7 @@ def run_workers(target: Callable[..., None], n: int, *args: Any, timeout: float 
     return out
 
 
+@pytest.mark.slow
 def test_workers_together_keep_one_budget_and_all_get_served(store_url: str, scope: str) -> None:
     limit = RateController(context()).count_per_sliding_window("other")
     window = PER_TYPE_WINDOW * SCALE
@@ -290,18 +299,19 @@ def test_a_sync_costs_the_same_requests_with_a_shared_budget(
     # Two accounts alike: one synced with a budget per process, the other with the shared one.
     replay.add_account(build_account("ermua.kultura", 30, seed=3))
     replay.add_account(build_account("ermua.kirolak", 30, seed=3))
-    session = None
+    used = None
     if logged_in:
         path = login(archive.settings, "researcher", "s3cret-pw", lambda: "", loader=sync.factory())
-        session = ("researcher", path)
+        used = Login("researcher", path)
     replay.reset_calls()
-    alone = sync("ermua.kultura", session=session)
+    alone = sync("ermua.kultura", login=used)
     counts = api_counts(replay)
     replay.reset_calls()
 
     monkeypatch.setenv("SCRAPER_RATE_URL", store_url)
     monkeypatch.setenv("SCRAPER_RATE_SCOPE", scope)
-    together = sync("ermua.kirolak", session=session)
+    archive.settings = dataclasses.replace(archive.settings, **rate_settings())
+    together = sync("ermua.kirolak", login=used)
 
     assert alone.error is None and together.error is None
     assert (
@@ -316,10 +326,12 @@ def test_a_sync_costs_the_same_requests_with_a_shared_budget(
 def test_the_shared_budget_is_used_when_redis_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SCRAPER_RATE_URL", "SCRAPER_BROKER_URL"):
         monkeypatch.delenv(name, raising=False)
-    assert type(fetch.context_of(fetch.make_loader()).rate) is ReportingRateController
+    assert type(fetch.context_of(fetch.make_loader(settings=load_settings())).rate) is ReportingRateController
 
     monkeypatch.setenv("SCRAPER_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing is asked of it yet
-    assert isinstance(fetch.context_of(fetch.make_loader()).rate, SharedRateController)
+    assert isinstance(
+        fetch.context_of(fetch.make_loader(settings=load_settings())).rate, SharedRateController
+    )
 
 
 @pytest.mark.parametrize(
@@ -337,7 +349,7 @@ def test_which_redis_holds_the_budget(
 ) -> None:
     monkeypatch.setenv("SCRAPER_RATE_URL", rate_url)
     monkeypatch.setenv("SCRAPER_BROKER_URL", broker_url)
-    assert rate_store_url() == used
+    assert load_settings().rate_store_url == used
 
 
 @pytest.mark.parametrize(
@@ -354,7 +366,8 @@ def test_the_scope_is_the_account_and_the_address(
     monkeypatch.delenv("SCRAPER_RATE_SCOPE", raising=False)
     if env_scope is not None:
         monkeypatch.setenv("SCRAPER_RATE_SCOPE", env_scope)
-    controller = SharedRateController(context(username), url="redis://127.0.0.1:1/0")
+    scope = load_settings().rate_scope
+    controller = SharedRateController(context(username), url="redis://127.0.0.1:1/0", scope=scope)
     assert controller.key_prefix == prefix
 
 
@@ -413,7 +426,7 @@ def test_redis_going_away_stops_the_requests_with_a_clear_error(own_redis: OwnRe
         controller.wait_before_query("other")
 
     assert controller.requests == 1
-    assert caught.value.exit_code == NETWORK
+    assert caught.value.exit_code == ExitCode.NETWORK
     assert str(own_redis.socket) in caught.value.message("en")
     assert str(own_redis.socket) in caught.value.message("es")
 
@@ -433,11 +446,12 @@ def test_redis_going_away_mid_sync_sends_no_unmetered_request(
 
     replay.fail("post", match=stop_redis_at_the_third_post, times=None)
     monkeypatch.setenv("SCRAPER_RATE_URL", own_redis.url)
+    sync.archive.settings = dataclasses.replace(sync.archive.settings, **rate_settings())
 
     result = sync("ermua.kultura")
 
     assert isinstance(result.error, RateStoreUnreachable)
-    assert result.exit_code == NETWORK and result.status == "failed"
+    assert result.exit_code == ExitCode.NETWORK and result.status == "failed"
     assert replay.count("post") == 3
     assert result.api_requests == replay.api_requests
 
@@ -446,3 +460,26 @@ def test_the_message_never_shows_a_password() -> None:
     assert describe("redis://:s3cret@cache.internal:6380/1") == "redis://cache.internal:6380/1"
     assert describe("rediss://user:s3cret@cache.internal/0") == "rediss://cache.internal:6379/0"
     assert describe("unix:///run/redis/redis.sock") == "/run/redis/redis.sock"
+
+
+def test_comment_requests_take_their_turn_in_the_shared_budget(
+    replay: InstagramReplay,
+    sync: Syncer,
+    archive: Archive,
+    store_url: str,
+    scope: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replay.add_account(build_account("ermua.kultura", 20, seed=3))
+    path = login(archive.settings, "researcher", "s3cret-pw", lambda: "", loader=sync.factory())
+    monkeypatch.setenv("SCRAPER_RATE_URL", store_url)
+    monkeypatch.setenv("SCRAPER_RATE_SCOPE", scope)
+    archive.settings = dataclasses.replace(archive.settings, **rate_settings())
+    replay.reset_calls()
+
+    result = sync("ermua.kultura", login=Login("researcher", path), comments=True)
+
+    comment_requests = sum(replay.count(k) for k in ("comments", "comment_replies", "comments_iphone"))
+    assert result.error is None and result.comments_new > 0 and comment_requests > 0
+    assert result.api_requests == replay.api_requests
+    assert stored_timestamps(store_url, key_prefix("researcher", scope)) == result.api_requests

@@ -26,7 +26,7 @@ from scraper.replay import (
     delete_post,
     media_item,
 )
-from tests.conftest import SHARED_FIXTURES
+from tests.helpers import SHARED_FIXTURES
 
 RECORDED = SHARED_FIXTURES / "instagram-web"
 USERNAME = "lucia_viajes"

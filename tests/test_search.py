@@ -14,12 +14,23 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, event, insert, select, text, update
+from sqlalchemy import Engine, MetaData, Table, delete, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from insights.search import COLUMNS, count_matches, fts_query, search_captions, search_words, uses_fts
+from insights.search import (
+    COLUMNS,
+    COMMENT_COLUMNS,
+    count_comment_matches,
+    count_matches,
+    fts_query,
+    search_captions,
+    search_comments,
+    search_words,
+    uses_fts,
+)
+from insights.search import COMMENTS as COMMENT_INDEX
 from scraper.store import db
-from scraper.store.models import Post, Profile
+from scraper.store.models import Comment, Post, Profile
 from tests.databases import DATABASE, Databases
 
 START = datetime(2024, 5, 1, 12, tzinfo=UTC)
@@ -77,24 +88,35 @@ HOSTILE = [
 
 
 def add_posts(session: Session, posts: list[tuple[str, str, int, str | None]]) -> None:
-    """Store ``posts`` (shortcode, account, day, caption), creating the accounts they need."""
-    for username in sorted({username for _, username, _, _ in posts}):
-        if session.get(Profile, PROFILES[username]) is None:
-            session.add(Profile(id=PROFILES[username], username=username))
-    session.flush()
-    for shortcode, username, day, caption in posts:
-        session.add(
-            Post(
-                shortcode=shortcode,
-                media_id=day,
-                profile_id=PROFILES[username],
-                taken_at=START + timedelta(days=day),
-                type="image",
-                caption=caption,
-                likes=10 * day,
-                comments=day,
-            )
+    """Store ``posts`` (shortcode, account, day, caption), creating the accounts they need: into the
+    tables as the database has them (reflected), since an archive here may be at an older schema
+    than the models, which name columns added later."""
+    tables = MetaData()
+    profiles = Table("profiles", tables, autoload_with=session.connection())
+    stored = Table("posts", tables, autoload_with=session.connection())
+    seen = START.replace(tzinfo=None)
+    known = set(session.scalars(select(profiles.c.id)))
+    for username in sorted(
+        {username for _, username, _, _ in posts} - {u for u in PROFILES if PROFILES[u] in known}
+    ):
+        flags = dict.fromkeys(
+            ("is_private", "is_verified", "is_business", "is_demo", "history_complete"), False
         )
+        session.execute(
+            insert(profiles).values(
+                id=PROFILES[username], username=username, full_name="", biography="", first_seen_at=seen,
+                updated_at=seen, **flags,
+            )
+        )  # fmt: skip
+    for shortcode, username, day, caption in posts:
+        session.execute(
+            insert(stored).values(
+                shortcode=shortcode, media_id=day, profile_id=PROFILES[username],
+                taken_at=(START + timedelta(days=day)).replace(tzinfo=None), type="image", caption=caption,
+                hashtags=[], mentions=[], tagged_users=[], likes=10 * day, comments=day, is_pinned=False,
+                first_seen_at=seen, last_seen_at=seen,
+            )
+        )  # fmt: skip
     session.commit()
 
 
@@ -421,6 +443,148 @@ def test_any_text_gives_a_table(session: Session, query: str, fallback: bool) ->
     assert list(frame.columns) == COLUMNS
     assert set(frame["shortcode"]) <= ALL
     assert count_matches(session, query, fallback=fallback) == len(frame)
+
+
+# Comment search: the same matching over comments (migration 0007's indexes), one account at a time
+
+# id, post, parent, author, day, text; the comments of P3 are on eibar.udala, the rest on ermua.kultura
+COMMENTS = [
+    (1, "P1", None, "ane", 1, "¡Qué FIESTA tan bonita!"),
+    (2, "P1", 1, "ermua.kultura", 2, "Eskerrik asko, ane"),
+    (3, "P2", None, "jon", 3, "La MÚSICA de la plaza"),
+    (4, "P3", None, "mikel", 4, "Música y fiesta en Eibar"),
+    (5, "P7", None, "nerea", 5, "¿Dónde es el taller? Día 5"),
+    (6, "P7", 5, "ermua.kultura", 6, "En la casa de cultura: dia 5"),
+]
+KULTURA = {1, 2, 3, 5, 6}
+
+
+@pytest.fixture(scope="module")
+def commented(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Session]:
+    """POSTS with COMMENTS, in an archive at the newest schema."""
+    with databases.database(tmp_path_factory.mktemp("comments")) as url:
+        engine = db.open_engine(url)
+        with Session(engine) as session:
+            add_posts(session, POSTS)
+            posts = session.execute(select(Post.shortcode, Post.id, Post.profile_id)).all()
+            ids = {code: post_id for code, post_id, _ in posts}
+            owners = {code: profile_id for code, _, profile_id in posts}
+            session.execute(
+                insert(Comment),
+                [
+                    {
+                        "id": comment_id,
+                        "post_id": ids[code],
+                        "profile_id": owners[code],
+                        "parent_id": parent,
+                        "owner_username": owner,
+                        "text": body,
+                        "created_at": START + timedelta(days=day),
+                        "likes": day,
+                        "first_seen_at": START,
+                        "last_seen_at": START,
+                    }
+                    for comment_id, code, parent, owner, day, body in COMMENTS
+                ],
+            )
+            session.commit()
+            yield session
+        engine.dispose()
+
+
+def comment_ids(session: Session, query: str, account: str = "ermua.kultura", **options: Any) -> set[int]:
+    """The ids of the comments a search finds on ``account``, checked against its count."""
+    profile_id = PROFILES[account]
+    frame = search_comments(session, query, profile_id, **options)
+    assert count_comment_matches(session, query, profile_id, fallback=options.get("fallback", False)) == len(
+        frame
+    )
+    return set(frame["comment_id"])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("fiesta", {1}, id="upper case stored"),
+        pytest.param("FIESTA", {1}, id="upper case typed"),
+        pytest.param("fiest", {1}, id="last word as prefix"),
+        pytest.param("musica", {3}, id="accented upper case stored"),
+        pytest.param("MÚSICA", {3}, id="accented upper case typed"),
+        pytest.param("música", {3}, id="accented typed"),
+        pytest.param("dia", {5, 6}, id="accents ignored"),
+        pytest.param("DÍA", {5, 6}, id="accent typed, stored with and without"),
+        pytest.param("¿donde?", {5}, id="punctuation around"),
+        pytest.param("dia cultura", {6}, id="words ANDed"),
+        pytest.param("eibar", set(), id="another account's comment"),
+        pytest.param("xylophone", set(), id="no match"),
+        pytest.param("", KULTURA, id="empty: every comment of the account"),
+    ],
+)
+def test_comment_search_matches_as_caption_search(commented: Session, query: str, expected: set[int]) -> None:
+    assert uses_fts(commented, COMMENT_INDEX)
+    assert comment_ids(commented, query) == expected
+
+
+def test_comment_search_keeps_to_the_account(commented: Session) -> None:
+    assert comment_ids(commented, "fiesta", "eibar.udala") == {4}
+    assert comment_ids(commented, "", "eibar.udala") == {4}
+    assert comment_ids(commented, "musica", "eibar.udala", fallback=True) == set()  # LIKE sees accents
+
+
+@pytest.mark.parametrize("query", ["", "fiest", "FIESTA", "plaza", "asko, ane", "xylophone", "%", "_"])
+def test_the_comment_fallback_finds_what_the_index_finds(commented: Session, query: str) -> None:
+    frame = search_comments(commented, query, PROFILES["ermua.kultura"], fallback=True)
+
+    assert set(frame["comment_id"]) == comment_ids(commented, query)
+    assert list(frame["created_at"]) == sorted(frame["created_at"], reverse=True)  # newest first
+
+
+def test_the_comment_table_has_the_promised_columns_and_types(commented: Session) -> None:
+    frame = search_comments(commented, "taller", PROFILES["ermua.kultura"])
+    empty = search_comments(commented, "xylophone", PROFILES["ermua.kultura"])
+
+    assert list(frame.columns) == list(empty.columns) == COMMENT_COLUMNS
+    assert frame.iloc[0].to_dict() | {"deleted_at": None} == {
+        "comment_id": 5,
+        "shortcode": "P7",
+        "owner": "nerea",
+        "created_at": pd.Timestamp(START + timedelta(days=5)),
+        "text": "¿Dónde es el taller? Día 5",
+        "likes": 5,
+        "is_reply": False,
+        "deleted_at": None,
+    }
+    for result in (frame, empty):
+        assert str(result["created_at"].dtype).endswith(", UTC]")
+        assert str(result["deleted_at"].dtype).endswith(", UTC]")
+
+
+@pytest.mark.postgresql_only("counts the scans of PostgreSQL's GIN index over comments")
+def test_postgresql_searches_comments_through_their_gin_index(commented: Session) -> None:
+    def scans() -> int:
+        return commented.scalar(text("SELECT pg_stat_get_xact_numscans('ix_comments_text_search'::regclass)"))
+
+    # At 6 comments the account's own index is as good a way in: dropped for this transaction only,
+    # it leaves the GIN index as the one way in but a sequential scan, which is switched off.
+    commented.execute(text("DROP INDEX ix_comments_profile_created"))
+    commented.execute(text("SET LOCAL enable_seqscan = off"))
+    before = scans()
+    search_comments(commented, "fiest", PROFILES["ermua.kultura"])
+    count_comment_matches(commented, "fiest", PROFILES["ermua.kultura"])
+    after = scans()
+    commented.rollback()
+
+    assert after == before + 2
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+@pytest.mark.parametrize("fallback", [False, True], ids=["index", "fallback"])
+def test_no_query_breaks_the_comment_search(commented: Session, query: str, fallback: bool) -> None:
+    frame = search_comments(commented, query, PROFILES["ermua.kultura"], fallback=fallback)
+
+    assert list(frame.columns) == COMMENT_COLUMNS
+    assert set(frame["comment_id"]) <= KULTURA
+    assert count_comment_matches(commented, query, PROFILES["ermua.kultura"], fallback=fallback) >= len(frame)
 
 
 TOPICS = ["Música en la plaza", "Teatro", "Día de Ermua", "Kultura", "Cine"]

@@ -26,12 +26,14 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from i18n import t
+from insights.comments import label as chart_label
 from scraper.archive import Archive
 from scraper.config import Settings
 from scraper.instagram import fetch
-from scraper.instagram.login import import_session, login, session_path
+from scraper.instagram.login import Login, import_session, login, session_path
 from scraper.logs import setup_logging
-from scraper.replay import InstagramReplay, build_account
+from scraper.replay import InstagramReplay, add_comments, build_account
+from scraper.store.models import utcnow
 from scraper.sync import SyncOptions
 from tests.databases import Databases
 from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
@@ -50,6 +52,7 @@ PAYLOADS = (
 )
 PAYLOAD = " ".join(PAYLOADS)
 CAPTION = PAYLOAD + " #xss"
+COMMENT = PAYLOAD + " #comment"  # each of the hostile post's comments, one by each payload as author
 SECRET = "b7e1c0de-not-for-the-browser"  # in a file beside the media root
 
 
@@ -63,19 +66,29 @@ class Server:
 
 
 def seed(settings: Settings) -> str:
-    """Store an account whose name, biography and newest caption carry PAYLOAD, through a real sync
-    of the replay, media included; the hostile post's shortcode."""
-    account = build_account(ACCOUNT, 3, seed=7)
+    """Store an account whose name, biography and newest caption carry PAYLOAD, and whose newest post
+    has a COMMENT by each of PAYLOADS as author, through a real sync of the replay, logged in, media
+    and comments included; the hostile post's shortcode."""
+    account = build_account(ACCOUNT, 3, seed=7, start=utcnow())
     account.full_name = account.biography = PAYLOAD
     account.posts[0].caption = CAPTION
+    for post in account.posts:
+        post.comments = 0
+    for comment, author in zip(
+        add_comments(account, account.posts[0].shortcode, len(PAYLOADS)), PAYLOADS, strict=True
+    ):
+        comment.owner, comment.text = author, COMMENT
     archive = Archive(settings)
     factory = functools.partial(fetch.make_loader, sleep=False, rate_sleep=lambda seconds: None)
     try:
-        with InstagramReplay([account]):
-            result = archive.sync(ACCOUNT, SyncOptions(), loader_factory=factory)
+        with InstagramReplay([account], users={"researcher": "s3cret-pw"}):
+            saved = login(settings, "researcher", "s3cret-pw", lambda: "", loader=factory(settings=settings))
+            options = SyncOptions(comments=True)
+            result = archive.sync(ACCOUNT, options, login=Login("researcher", saved), loader_factory=factory)
     finally:
         archive.engine.dispose()
     assert result.error is None and result.new == 3 and result.media_downloaded > 0
+    assert result.comments_new == len(PAYLOADS)
     return account.posts[0].shortcode
 
 
@@ -178,6 +191,9 @@ def test_hostile_text_runs_nothing_and_renders_no_markup(server: Server, page: P
     expect(caption).to_be_visible(timeout=30_000)
     caption.click()
     caption.dblclick()
+    expect(main.get_by_text(COMMENT, exact=True)).to_have_count(len(PAYLOADS))  # the thread
+    for author in PAYLOADS:  # above each comment, with its time and likes
+        expect(main.get_by_text("@" + author, exact=False)).to_have_count(1)
     assert_inert(page, "2-detail")
 
     # Captions page, searching the payload: the table (drawn on a canvas) keeps it as text.
@@ -196,6 +212,25 @@ def test_hostile_text_runs_nothing_and_renders_no_markup(server: Server, page: P
         grid.dblclick(position={"x": x, "y": 52})
         page.keyboard.press("Escape")
     assert_inert(page, "3-captions")
+
+    # Comments page: the authors in a chart (drawn by Vega) and its tooltips, the texts in tables.
+    page.goto(f"{server.url}/comments?account={ACCOUNT}")
+    charts = main.locator(".vega-embed")
+    expect(charts).to_have_count(2, timeout=30_000)
+    people = charts.nth(1)
+    people.scroll_into_view_if_needed()
+    box = people.bounding_box()
+    assert box is not None
+    tooltip = page.locator("#vg-tooltip-element")  # vega-tooltip's one element, filled on each hover
+    shown = set()
+    for y in range(int(box["height"] * 0.15), int(box["height"] * 0.85), 6):  # across every bar
+        people.hover(position={"x": box["width"] * 0.8, "y": y})  # right of the names, on the bars
+        if tooltip.count():
+            shown.add(tooltip.text_content() or "")
+            assert tooltip.locator("img, script, a, iframe, style, svg").count() == 0
+    for author in PAYLOADS:  # as the chart labels it: at most 40 characters
+        assert any(chart_label(author) in text for text in shown), (author, shown)
+    assert_inert(page, "4-comments")
 
 
 def type_account(page: Page, typed: str) -> None:
@@ -366,18 +401,18 @@ def test_no_password_or_session_cookie_reaches_the_log_or_the_database(
     factory = functools.partial(fetch.make_loader, sleep=False, rate_sleep=lambda seconds: None)
     archive = Archive(settings)
     with InstagramReplay([account], users={"researcher": password}) as replay:
-        path = login(settings, "researcher", password, lambda: "", loader=factory())
+        path = login(settings, "researcher", password, lambda: "", loader=factory(settings=settings))
         cookies = pickle.loads(path.read_bytes())
-        session = ("researcher", path)
-        ok = archive.sync("ermua.kultura", SyncOptions(), session=session, loader_factory=factory)
+        researcher = Login("researcher", path)
+        ok = archive.sync("ermua.kultura", SyncOptions(), login=researcher, loader_factory=factory)
         replay.expire_sessions()  # the next sync is refused and logs why
         expired = archive.sync(
-            "ermua.kultura", SyncOptions(full=True), session=session, loader_factory=factory
+            "ermua.kultura", SyncOptions(full=True), login=researcher, loader_factory=factory
         )
         uploaded = replay.make_session("researcher")
         import_session(settings, "uploader", pickle.dumps(uploaded))
         with pytest.raises(Exception, match="password"):
-            login(settings, "researcher", password + "-wrong", lambda: "", loader=factory())
+            login(settings, "researcher", password + "-wrong", lambda: "", loader=factory(settings=settings))
     archive.engine.dispose()
 
     assert ok.error is None and expired.error is not None

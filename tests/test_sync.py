@@ -13,7 +13,7 @@ from scraper.archive import Archive
 from scraper.replay import InstagramReplay, add_new_posts, build_account, change_profile_pic, delete_post
 from scraper.store.models import MediaItem, Post, PostMetrics, Profile, ProfileSnapshot, SyncRun
 from scraper.sync import SyncOptions
-from tests.conftest import Syncer, stored_count
+from tests.helpers import Syncer, stored_count
 
 
 def post_queries(replay: InstagramReplay) -> Counter[str]:
@@ -269,14 +269,14 @@ def test_profile_picture_downloaded_again_only_when_changed(
 def test_logged_in_sync_uses_timeline_pages(
     replay: InstagramReplay, sync: Syncer, archive: Archive, tmp_path: object
 ) -> None:
-    from scraper.instagram.login import login
+    from scraper.instagram.login import Login, login
 
     replay.add_account(build_account("ermua.kultura", 30))
     path = login(archive.settings, "researcher", "s3cret-pw", lambda: "", loader=sync.factory())
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     replay.reset_calls()
 
-    result = sync("ermua.kultura", session=("researcher", path))
+    result = sync("ermua.kultura", login=Login("researcher", path))
 
     assert result.error is None and result.new == 30
     assert replay.count("post") == 0 and replay.count("timeline_logged_in") == 3

@@ -1,8 +1,10 @@
 """Syncs run by real Celery worker processes on a real Redis, started from the command line, the
-dashboard's runner and Celery beat; cancelled, and surviving killed workers."""
+dashboard's runner and Celery beat; cancelled, and surviving killed workers. The tests with worker
+processes are marked ``celery`` (and so ``slow``: ./run tests --fast leaves them out)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -16,16 +18,16 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from scraper import errors
 from scraper.archive import Archive
-from scraper.config import Settings
+from scraper.config import Settings, load_settings
+from scraper.errors import ExitCode
 from scraper.store.models import Post, Profile, SyncRun
 from scraper.workers.board import JobBoard
 from scraper.workers.inprocess import SyncRunner
 from scraper.workers.queue import CeleryRunner
 from scraper.workers.runners import make_runner
 from tests import celery_worker
-from tests.conftest import stored_count
+from tests.helpers import stored_count
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -54,7 +56,7 @@ def env(settings: Settings, broker: str, monkeypatch: pytest.MonkeyPatch) -> dic
 
 @pytest.fixture
 def celery_runner(archive: Archive, env: dict[str, str]) -> CeleryRunner:
-    return CeleryRunner(archive, JobBoard.from_url(env["SCRAPER_BROKER_URL"]))
+    return CeleryRunner(archive, JobBoard.from_url(env["SCRAPER_BROKER_URL"]), url=env["SCRAPER_BROKER_URL"])
 
 
 def eventually(check: Callable[[], T | None], timeout: float = 60, what: str = "") -> T:
@@ -81,6 +83,7 @@ def cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.Com
     )
 
 
+@pytest.mark.celery
 def test_a_sync_from_the_command_line_runs_on_a_worker(
     env: dict[str, str], settings: Settings, archive: Archive, tmp_path: Path
 ) -> None:
@@ -93,14 +96,14 @@ def test_a_sync_from_the_command_line_runs_on_a_worker(
     assert stored_count(archive, "ermua.kultura") == 40
     assert "scraper.sync_account" in worker.output() and "succeeded" in worker.output()
     # The failure's exit code and message cross from the worker to the command line.
-    assert missing.returncode == errors.NOT_FOUND
+    assert missing.returncode == ExitCode.NOT_FOUND
     assert "does not exist on Instagram" in missing.stderr
 
 
+@pytest.mark.celery
 def test_the_dashboard_runner_follows_a_worker_sync_and_never_queues_an_account_twice(
     env: dict[str, str], celery_runner: CeleryRunner, archive: Archive, tmp_path: Path
 ) -> None:
-    writes = celery_runner.writes
     with celery_worker.worker(["ermua.kultura:40"], env, tmp_path / "w") as worker:
         job = celery_runner.start("@Ermua.Kultura")
         again = celery_runner.start("ermua.kultura")
@@ -112,7 +115,6 @@ def test_the_dashboard_runner_follows_a_worker_sync_and_never_queues_an_account_
     assert done.result is not None and done.result.new == 40
     assert done.worker.split(":")[1] != str(os.getpid())
     assert worker.process.pid != os.getpid()
-    assert celery_runner.writes == writes + 1
     assert [j.username for j in celery_runner.jobs()] == ["ermua.kultura"]
     assert celery_runner.active() == []
     assert stored_count(archive, "ermua.kultura") == 40
@@ -126,9 +128,22 @@ def test_without_a_broker_syncs_run_in_the_dashboards_process(
     assert isinstance(runner, SyncRunner)
     runner.shutdown()
     monkeypatch.setenv("SCRAPER_BROKER_URL", "redis://127.0.0.1:6390/2")
+    archive.settings = dataclasses.replace(archive.settings, broker_url=load_settings().broker_url)
     assert isinstance(make_runner(archive), CeleryRunner)
 
 
+def test_celery_finds_the_app_and_every_task_beat_names_in_scraper_tasks() -> None:
+    """What ``celery -A scraper.tasks worker`` and ``beat`` load: the app of ``scraper.workers.queue``,
+    with the sync task and every task beat's schedule names."""
+    from scraper import tasks
+    from scraper.workers import queue
+
+    assert tasks.app is queue.app
+    scheduled = {entry["task"] for entry in tasks.app.conf.beat_schedule.values()}
+    assert {"scraper.sync_account", *scheduled} <= set(tasks.app.tasks)
+
+
+@pytest.mark.celery
 def test_a_cancelled_sync_stops_on_the_worker_and_the_next_one_finishes_it(
     env: dict[str, str], celery_runner: CeleryRunner, archive: Archive, tmp_path: Path
 ) -> None:
@@ -140,7 +155,7 @@ def test_a_cancelled_sync_stops_on_the_worker_and_the_next_one_finishes_it(
         assert celery_runner.cancel("ermua.kultura")
         stopped = celery_runner.wait("ermua.kultura", timeout=60)
         assert stopped is not None and stopped.status == "interrupted"
-        assert stopped.error is not None and stopped.error.exit_code == errors.INTERRUPTED
+        assert stopped.error is not None and stopped.error.exit_code == ExitCode.INTERRUPTED
         kept = stored_count(archive, "ermua.kultura")
         assert 24 <= kept < 600
 
@@ -160,6 +175,8 @@ def _running_on(runner: CeleryRunner, username: str, after: int) -> int | None:
     return int(job.worker.split(":")[1])
 
 
+@pytest.mark.celery
+@pytest.mark.kill
 def test_a_killed_pool_process_gives_its_task_back_and_the_sync_completes(
     env: dict[str, str], celery_runner: CeleryRunner, archive: Archive, tmp_path: Path
 ) -> None:
@@ -180,11 +197,15 @@ def test_a_killed_pool_process_gives_its_task_back_and_the_sync_completes(
     assert statuses == ["interrupted", "ok"]  # the killed run was marked, the next one finished
 
 
+@pytest.mark.celery
+@pytest.mark.kill
 def test_a_job_whose_worker_died_reads_interrupted_and_a_new_worker_finishes_the_account(
     env: dict[str, str], archive: Archive, tmp_path: Path
 ) -> None:
     # Lost after 3 s without a heartbeat instead of 30, so the test need not wait long.
-    celery_runner = CeleryRunner(archive, JobBoard.from_url(env["SCRAPER_BROKER_URL"], stale_after=3.0))
+    celery_runner = CeleryRunner(
+        archive, JobBoard.from_url(env["SCRAPER_BROKER_URL"], stale_after=3.0), url=env["SCRAPER_BROKER_URL"]
+    )
     with celery_worker.worker(["ermua.kultura:600"], env, tmp_path / "w1") as worker:
         celery_runner.start("ermua.kultura")
         eventually(lambda: _running_on(celery_runner, "ermua.kultura", 24), what="a running sync")
@@ -210,6 +231,7 @@ def test_a_job_whose_worker_died_reads_interrupted_and_a_new_worker_finishes_the
     assert stored_count(archive, "ermua.kultura") == 600
 
 
+@pytest.mark.celery
 def test_celery_beat_refreshes_the_watch_list(
     env: dict[str, str], archive: Archive, settings: Settings, tmp_path: Path
 ) -> None:
@@ -241,11 +263,12 @@ def test_celery_beat_refreshes_the_watch_list(
 def test_an_unreachable_job_queue_gives_a_clear_error(settings: Settings, tmp_path: Path) -> None:
     env = celery_worker.environment(settings, "redis://127.0.0.1:1/0")
     result = cli(env, "sync", "ermua.kultura")
-    assert result.returncode == errors.NETWORK
+    assert result.returncode == ExitCode.NETWORK
     assert "The job queue (SCRAPER_BROKER_URL) cannot be reached" in result.stderr
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.celery
 def test_the_dashboard_sends_its_sync_to_a_worker_and_shows_how_it_ended(
     env: dict[str, str],
     settings: Settings,

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from scraper import errors
 from scraper.archive import Archive
 from scraper.config import Settings
-from scraper.errors import BadInput
+from scraper.errors import BadInput, ExitCode
 from scraper.replay import InstagramReplay, add_new_posts, build_account
 from scraper.store import writes
 from scraper.store.models import SyncLock, SyncRun, WatchedAccount, utcnow
+from scraper.sync import SyncOptions
 from scraper.workers import watch
-from tests.conftest import Syncer, stored_count
+from tests.helpers import Syncer, stored_count
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +87,7 @@ def test_a_round_syncs_what_is_due_once_and_a_second_round_syncs_nothing(
     with archive.sessions() as session:
         watch.add(session, ["ermua.kultura", "ermua.kirolak"], timedelta(hours=1))
 
-    def sync_one(username: str) -> errors.ScraperError | None:
+    def sync_one(username: str, options: SyncOptions) -> errors.ScraperError | None:
         return sync(username).error
 
     first = watch.run_round(archive, sync_one, cleanup_every=None)
@@ -107,10 +108,10 @@ def test_a_rate_limit_ends_the_round_and_pauses_until_instagram_allows_again(
         watch.add(session, ["ermua.a", "ermua.b", "ermua.c"], timedelta(hours=1))
     replay.fail("post", status=429, times=None)
 
-    report = watch.run_round(archive, lambda u: sync(u).error, cleanup_every=None)
+    report = watch.run_round(archive, lambda u, _options: sync(u).error, cleanup_every=None)
 
     assert report.synced == [] and len(report.failed) == 1  # the others would only be refused too
-    assert report.exit_code == errors.RATE_LIMITED
+    assert report.exit_code == ExitCode.RATE_LIMITED
     assert report.pause_until is not None and report.pause_until > utcnow() + timedelta(minutes=5)
     assert watch.seconds_to_next(archive, report.pause_until) > 300
     with archive.sessions() as session:
@@ -179,6 +180,7 @@ def _run(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_watch_commands_from_the_command_line(settings: Settings, archive: Archive) -> None:
     added = _run(settings, "scraper", "watch", "add", "ermua.kultura", "ermua.kirolak", "--every", "12h")
     bad = _run(settings, "scraper", "watch", "add", "ermua.kultura", "--every", "1m")
@@ -193,7 +195,7 @@ def test_watch_commands_from_the_command_line(settings: Settings, archive: Archi
     removed = _run(settings, "scraper", "watch", "remove", "ermua.kirolak", "nobody")
 
     assert added.returncode == 0 and "synced every 12h" in added.stdout
-    assert bad.returncode == errors.BAD_INPUT and "at least 10 minutes" in bad.stderr
+    assert bad.returncode == ExitCode.BAD_INPUT and "at least 10 minutes" in bad.stderr
     assert once.returncode == 0, once.stderr
     assert "ermua.kultura: 15 new" in once.stdout and "ermua.kirolak: 4 new" in once.stdout
     assert again.returncode == 0 and again.stdout == ""  # nothing due
@@ -203,7 +205,7 @@ def test_watch_commands_from_the_command_line(settings: Settings, archive: Archi
         ("ermua.kultura", "12h", "ok"),
         ("ermua.kirolak", "12h", "ok"),
     ]
-    assert removed.returncode == errors.BAD_INPUT
+    assert removed.returncode == ExitCode.BAD_INPUT
     assert "No longer watched: ermua.kirolak" in removed.stdout and "nobody" in removed.stderr
     assert stored_count(archive, "ermua.kultura") == 15
 
@@ -215,7 +217,7 @@ def test_a_failing_account_gives_its_exit_code_and_the_others_are_still_synced(
     once = _run(
         settings, "scraper.replay.offline", "--account", "ermua.kultura:5", "--", "watch", "run", "--once"
     )
-    assert once.returncode == errors.NOT_FOUND
+    assert once.returncode == ExitCode.NOT_FOUND
     assert "gone.account" in once.stderr and "does not exist" in once.stderr
     assert "ermua.kultura: 5 new" in once.stdout
 

@@ -12,8 +12,12 @@ from scraper.workers import watch
 from ui.sidebar import accounts
 from ui.state import archive, language, timezone, zone
 
-# The intervals offered for scheduled refreshes (the command line takes any of at least 10 minutes).
+# The intervals offered for scheduled refreshes, in minutes (the command line takes any of at least
+# watch.MIN_EVERY); the one chosen at first is watch.DEFAULT_EVERY.
 EVERY = {"1h": 60, "6h": 360, "12h": 720, "1d": 1440}
+DEFAULT_EVERY = next(
+    key for key, minutes in EVERY.items() if timedelta(minutes=minutes) == watch.DEFAULT_EVERY
+)
 
 
 def page() -> None:
@@ -86,14 +90,14 @@ def watch_list() -> None:
         every = st.segmented_control(
             t("ui.watch.every", lang),
             list(EVERY),
-            default="6h",
+            default=DEFAULT_EVERY,
             format_func=lambda key: _every_label(EVERY[key], lang),
         )
         if st.form_submit_button(t("ui.watch.save", lang)):
             with archive().sessions() as session:
                 watch.remove(session, [u for u in watched if u not in chosen])
                 if chosen:
-                    watch.add(session, chosen, timedelta(minutes=EVERY[every or "6h"]))
+                    watch.add(session, chosen, timedelta(minutes=EVERY[every or DEFAULT_EVERY]))
             st.rerun()
 
 

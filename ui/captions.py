@@ -7,11 +7,10 @@ import streamlit as st
 from i18n import t
 from insights import captions
 from insights.charts import column_labels
+from insights.search import RESULTS
 from ui import data
 from ui.common import chart, csv_download, pick_account
 from ui.state import language, timezone
-
-RESULTS = 200
 
 
 def page() -> None:

@@ -19,8 +19,9 @@ def page() -> None:
         return
     username, posts = picked
     tz = timezone()
-    profile = data.profile(username) or {}
-    stats = frequency.gaps_and_streaks(posts, tz, profile.get("last_synced_at") or utcnow())
+    profile = data.profile(username)
+    synced = profile["last_synced_at"] if profile is not None else None
+    stats = frequency.gaps_and_streaks(posts, tz, synced or utcnow())
     cols = st.columns(4)
     cols[0].metric(t("ui.frequency.median_gap", lang), _days(stats["median_days_between_posts"]))
     cols[1].metric(t("ui.frequency.longest_pause", lang), _days(stats["longest_pause_days"]))

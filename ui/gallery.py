@@ -1,23 +1,27 @@
-"""The gallery: thumbnails of the posts, paged, sorted and filtered; and one post in full."""
+"""The gallery: thumbnails of the posts, paged, sorted and filtered; and one post in full, with its
+stored comments."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, tzinfo
 
 import pandas as pd
 import streamlit as st
 
 from i18n import t
-from insights.data import filter_posts, page_count, sort_posts
+from insights.charts import TYPES
+from insights.comments import ThreadComment
+from insights.data import PAGE_SIZE, SORT_COLUMNS, filter_posts, page_count, sort_posts
 from insights.data import page as page_of
 from ui import data
 from ui.common import account_posts, image
 from ui.state import language, media_file, zone
+from ui.text import inert
 
-PAGE_SIZE = 24
 COLUMNS = 6
-SORTS = ("date", "likes", "comments", "engagement")
-TYPES = ("image", "video", "carousel")
+SORTS = tuple(SORT_COLUMNS)
+THREAD_PAGE = 50  # top-level comments shown at a time, each with all its replies
 
 
 def page() -> None:
@@ -70,8 +74,10 @@ def page() -> None:
     grid(shown, lang)
 
 
-def grid(posts: pd.DataFrame, lang: str) -> None:
-    """Thumbnails only (never the full-size files), with date, counts and marks under each."""
+def grid(posts: pd.DataFrame, lang: str, notes: Mapping[str, str] | None = None) -> None:
+    """Thumbnails only (never the full-size files), with date, counts and marks under each, and the
+    note of ``notes`` for its shortcode (text of ours, not from Instagram). *Open* shows the post on
+    the page showing the grid (its ``page`` calls ``detail`` while ``?post=`` is set)."""
     tz = zone()
     rows = [posts.iloc[i : i + COLUMNS] for i in range(0, len(posts), COLUMNS)]
     for row in rows:
@@ -88,15 +94,18 @@ def grid(posts: pd.DataFrame, lang: str) -> None:
                 st.caption(f"{when} · ♥ {_n(post.likes)} · 💬 {_n(post.comments)}")
                 if any(marks):
                     st.caption(" · ".join(m for m in marks if m))
+                if notes and post.shortcode in notes:
+                    st.caption(notes[post.shortcode])
                 if st.button(t("ui.gallery.open", lang), key=f"open-{post.shortcode}"):
                     st.query_params["post"] = post.shortcode
                     st.rerun()
 
 
-def detail(shortcode: str) -> None:
-    """One post: every carousel item full size, the video when downloaded, caption and counts."""
+def detail(shortcode: str, back: str = "ui.post.back") -> None:
+    """One post: every carousel item full size, the video when downloaded, caption, counts and the
+    stored comments; ``back`` labels the button that leaves it."""
     lang = language()
-    if st.button(t("ui.post.back", lang), icon=":material/arrow_back:"):
+    if st.button(t(back, lang), icon=":material/arrow_back:"):
         del st.query_params["post"]
         st.rerun()
     post = data.post(shortcode)
@@ -140,6 +149,44 @@ def detail(shortcode: str) -> None:
                     )
                 )
                 st.text(old["caption"] or "")
+    thread(post["thread"], shortcode, lang)
+
+
+def thread(comments: list[ThreadComment], shortcode: str, lang: str) -> None:
+    """The post's comments, oldest first, a page of them at a time, each with its replies under it."""
+    st.subheader(t("ui.post.thread", lang))
+    if not comments:
+        st.caption(t("ui.post.thread_none", lang))
+        return
+    pages = page_count(len(comments), THREAD_PAGE)
+    number = 1
+    if pages > 1:
+        number = int(st.number_input(t("ui.post.thread_page", lang), 1, pages, 1, key=f"thread-{shortcode}"))
+    shown = comments[(number - 1) * THREAD_PAGE : number * THREAD_PAGE]
+    st.caption(t("ui.post.thread_count", lang, shown=len(shown), total=len(comments)))
+    tz = zone()
+    for comment in shown:
+        _comment(comment, tz, lang)
+        if comment["replies"]:
+            _, replies = st.columns([1, 24])
+            with replies:
+                for reply in comment["replies"]:
+                    _comment(reply, tz, lang)
+
+
+def _comment(comment: ThreadComment, tz: tzinfo, lang: str) -> None:
+    """Author, time, likes and whether it vanished (as inert Markdown), then the text as plain text:
+    both come from whoever commented."""
+    meta = [
+        "@" + (comment["owner"] or "?"),
+        comment["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        f"♥ {_n(comment['likes'])}",
+    ]
+    if comment["deleted_at"] is not None:
+        when = comment["deleted_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        meta.append(t("ui.post.comment_deleted", lang, when=when))
+    st.caption(inert(" · ".join(meta)))
+    st.text(comment["text"])
 
 
 def _n(value: object) -> str:

@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from i18n import t
-from insights.accounts import accounts_frame
+from insights.accounts import accounts_frame, archive_revision
 from scraper import errors
+from scraper.config import normalize_username
 from scraper.errors import ScraperError
-from scraper.instagram.login import PendingTwoFactor, begin_login, import_session, saved_users, session_path
+from scraper.instagram.login import (
+    Login,
+    PendingTwoFactor,
+    begin_login,
+    import_session,
+    saved_users,
+    session_path,
+)
+from scraper.records import SyncStatus
+from scraper.store import writes
+from scraper.sync import SyncOptions, SyncPhase
 from scraper.workers.inprocess import SyncRunner
 from scraper.workers.jobs import SyncJob
-from ui.state import archive, generation, language, runner, set_accounts_in_url, sidebar_settings, zone
+from ui.state import archive, language, runner, set_accounts_in_url, sidebar_settings, zone
 from ui.text import inert
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def stored_accounts(db_url: str, gen: int) -> pd.DataFrame:
-    """The stored accounts; `gen` (the write generation) is in the key so a sync that wrote shows."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def stored_accounts(db_url: str, revision: tuple[int, int]) -> pd.DataFrame:
+    """The stored accounts; ``revision`` (how many accounts, the sum of their revisions) is in the key,
+    so what any process stores shows on the next rerun."""
     with archive().sessions() as session:
         return accounts_frame(session)
 
 
 def accounts() -> pd.DataFrame:
-    return stored_accounts(archive().settings.db_url, generation())
+    """The stored accounts, for the sidebar, the start page and the account pickers."""
+    with archive().sessions() as session:
+        revision = archive_revision(session)
+    return stored_accounts(archive().settings.db_url, revision)
 
 
 def render() -> None:
@@ -40,27 +54,37 @@ def render() -> None:
             name = st.text_input(
                 t("ui.sync.account", lang), placeholder="ermua.udala", help=t("ui.sync.account_help", lang)
             )
+            comments = st.checkbox(t("ui.sync.comments", lang), help=t("ui.sync.comments_help", lang))
             if st.form_submit_button(t("ui.sync.start", lang), type="primary"):
-                start_sync(name)
+                start_sync(name, comments=comments, remember=True)
         if runner().jobs():
             progress_panel()
         account_list()
         login_panel()
 
 
-def _login_choice() -> tuple[str, Path] | None:
+def _login_choice() -> Login | None:
     user = st.session_state.get("sync_as")
     if not user:
         return None
     path = session_path(archive().settings, user)
-    return (user, path) if path.is_file() else None
+    return Login(user, path) if path.is_file() else None
 
 
-def start_sync(name: str) -> None:
-    """Queue a sync of ``name``, or show why it can't be."""
+def start_sync(name: str, *, comments: bool, remember: bool = False) -> None:
+    """Queue a sync of ``name`` (with its comments), or show why it can't be. ``remember``: the
+    account's later syncs from the account list read comments or not, as this one."""
     lang = language()
+    login = _login_choice()
     try:
-        job = runner().start(name, session=_login_choice())
+        username = normalize_username(name)
+        if comments and login is None:
+            raise errors.LoginNeeded("error.comments_login", user=username)
+        if remember:
+            with archive().sessions() as session:
+                writes.remember_comments(session, username, comments)
+                session.commit()
+        job = runner().start(username, SyncOptions(comments=comments), login=login)
     except ScraperError as err:  # a bad name; or, with Celery workers, no job queue to send it to
         st.error(inert(err.message(lang)))
         return
@@ -71,15 +95,18 @@ def start_sync(name: str) -> None:
 def _progress_text(job: SyncJob, lang: str) -> tuple[str, float | None]:
     progress = job.progress
     user = job.username
-    if job.status == "queued":
+    if job.status == SyncStatus.QUEUED:
         key = "ui.sync.queued" if isinstance(runner(), SyncRunner) else "ui.sync.queued_worker"
         return t(key, lang, user=user), None
     if progress.wait_until is not None and progress.wait_seconds:
         left = max(0, round((progress.wait_until - datetime.now(progress.wait_until.tzinfo)).total_seconds()))
         return t("ui.sync.waiting", lang, user=user, seconds=left), None
-    if progress.phase == "profile":
+    if progress.phase == SyncPhase.PROFILE:
         return t("ui.sync.profile", lang, user=user), None
-    if progress.phase == "media" and progress.media_total:
+    if progress.phase == SyncPhase.COMMENTS and progress.total:
+        text = t("ui.sync.comments_progress", lang, user=user, done=progress.done, total=progress.total)
+        return text, min(progress.done / progress.total, 1.0)
+    if progress.phase == SyncPhase.MEDIA and progress.media_total:
         text = t("ui.sync.media", lang, user=user, done=progress.media_done, total=progress.media_total)
         return text, progress.media_done / progress.media_total
     if progress.total:
@@ -142,7 +169,7 @@ def account_list() -> None:
             set_accounts_in_url([str(row.username)])
         left.caption(t("ui.accounts.posts_short", lang, posts=row.posts, when=when))
         if right.button(t("ui.sync.update", lang), key=f"update-{row.username}"):
-            start_sync(str(row.username))
+            start_sync(str(row.username), comments=bool(row.comments))
 
 
 def login_panel() -> None:

@@ -36,12 +36,6 @@ def runner() -> Runner:
     return _open(load_settings())[1]
 
 
-def generation() -> int:
-    """Grows whenever a sync stored something: part of every cached query's key, so results are
-    read again after a sync writes."""
-    return runner().writes
-
-
 def language() -> str:
     """The UI language: chosen in the sidebar, else the browser's."""
     if "lang" not in st.session_state:

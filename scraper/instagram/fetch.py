@@ -6,7 +6,6 @@ turning of instaloader's structures into plain records.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import instaloader
 import requests
 from instaloader import InstaloaderContext, NodeIterator, Post, Profile
 
+from scraper.config import Settings
 from scraper.instagram import ratelimit
 from scraper.instagram.ratecontrol import ReportingRateController, WaitCallback
 from scraper.records import MediaRecord, PostRecord, ProfileRecord, cleaned
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # Instagram lets an account pin up to three posts; they come first, out of date order.
 MAX_PINNED = 3
+# The posts of a timeline page, as Instagram sends them (each one request, logged in or out).
+PAGE_LENGTH = 12
 TYPES = {"GraphImage": "image", "GraphVideo": "video", "GraphSidecar": "carousel"}
 # Where Instagram sends a login it wants confirmed.
 _CHECKPOINT = re.compile(r"^/(challenge|checkpoint|accounts/suspended)(/|$)")
@@ -105,14 +107,9 @@ def _transient(err: instaloader.ConnectionException) -> bool:
     return status is not None and status.group(1).startswith("5")
 
 
-def no_waiting() -> bool:
-    """Whether SCRAPER_NO_WAIT is set: tests, the demo and benchmarks replay Instagram, so
-    instaloader's pauses between requests and its rate-limit waits are recorded, not slept."""
-    return os.environ.get("SCRAPER_NO_WAIT", "") not in ("", "0")
-
-
 def make_loader(
     *,
+    settings: Settings,
     sleep: bool | None = None,
     on_wait: WaitCallback | None = None,
     cancel: threading.Event | None = None,
@@ -124,15 +121,18 @@ def make_loader(
     """An Instaloader that downloads nothing by itself, with an ArchiveContext (logged in if a
     session file is given).
 
-    ``rate_controller`` is called as ReportingRateController is; by default it is the budget shared
-    through Redis when one is configured (``ratelimit``), else ReportingRateController.
+    With ``settings.no_wait`` (SCRAPER_NO_WAIT: tests, the demo and benchmarks replay Instagram),
+    instaloader's pauses between requests and its rate-limit waits are recorded, not slept, unless
+    ``sleep`` and ``rate_sleep`` say otherwise. ``rate_controller`` is called as
+    ReportingRateController is; by default it is the budget shared through the Redis of
+    ``settings.rate_store_url`` when there is one (``ratelimit``), else ReportingRateController.
     """
     if rate_controller is None:
-        rate_controller = ratelimit.controller_factory()
+        rate_controller = ratelimit.controller_factory(settings.rate_store_url, settings.rate_scope)
     controller = rate_controller
     if sleep is None:
-        sleep = not no_waiting()
-    if rate_sleep is None and no_waiting():
+        sleep = not settings.no_wait
+    if rate_sleep is None and settings.no_wait:
         rate_sleep = _skip_wait
     loader = instaloader.Instaloader(
         sleep=sleep, quiet=True, download_pictures=False, download_videos=False,
@@ -165,7 +165,7 @@ def context_of(loader: instaloader.Instaloader) -> ArchiveContext:
 def timeline(profile: Profile) -> NodeIterator[Post]:
     """The profile's posts, newest first after the pinned ones.
 
-    Logged in, instaloader's own iterator gives complete posts, 12 to a request. Logged out, its
+    Logged in, instaloader's own iterator gives complete posts, PAGE_LENGTH to a request. Logged out, its
     iterator asks Instagram once per post while wrapping each timeline node; this one wraps the nodes
     lazily, so a post already stored costs no request (``ensure_full`` fetches the others).
     """
@@ -201,6 +201,12 @@ def timeline(profile: Profile) -> NodeIterator[Post]:
         query_hash=None,
         web_api=True,
     )
+
+
+def counts_on_pages(ctx: InstaloaderContext) -> bool:
+    """Whether the timeline pages carry every post's counts (likes, comments): logged in they do, so
+    walking them refreshes the counts of stored posts at no cost but the pages."""
+    return bool(ctx.is_logged_in)
 
 
 def is_complete(post: Post) -> bool:
@@ -359,6 +365,7 @@ def post_record(post: Post) -> PostRecord:
         height=_first(
             raw.get("original_height"), _dig(raw, "dimensions", "height"), media[0].height if media else None
         ),
+        comments_disabled=bool(raw["comments_disabled"]) if "comments_disabled" in raw else None,
         media=media,
     )
     try:

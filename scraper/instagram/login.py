@@ -8,6 +8,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,14 @@ from scraper.instagram import fetch
 
 log = logging.getLogger(__name__)
 PREFIX = "session-"
+
+
+@dataclass(frozen=True)
+class Login:
+    """An Instagram login to sync with: the user and instaloader's session file saved for them."""
+
+    user: str
+    path: Path
 
 
 def session_path(settings: Settings, user: str) -> Path:
@@ -35,16 +44,16 @@ def saved_users(settings: Settings) -> list[str]:
     )
 
 
-def choose_session(settings: Settings, user: str | None) -> tuple[str, Path] | None:
-    """The session to use: the one asked for, else the only saved one, else none (anonymous)."""
+def choose_session(settings: Settings, user: str | None) -> Login | None:
+    """The login to use: the one asked for, else the only saved one, else none (anonymous)."""
     if user:
         path = session_path(settings, user)
         if not path.is_file():
             raise BadInput("error.no_session", user=normalize_username(user))
-        return normalize_username(user), path
+        return Login(normalize_username(user), path)
     users = saved_users(settings)
     if len(users) == 1:
-        return users[0], session_path(settings, users[0])
+        return Login(users[0], session_path(settings, users[0]))
     if len(users) > 1:
         raise BadInput("error.several_sessions", users=", ".join(users))
     return None
@@ -81,7 +90,7 @@ def begin_login(
 ) -> Path | PendingTwoFactor:
     """Log in; returns the saved session file, or a PendingTwoFactor when Instagram wants a code."""
     user = normalize_username(user)
-    loader = loader or fetch.make_loader()
+    loader = loader or fetch.make_loader(settings=settings)
     with _login_errors(user):
         try:
             loader.login(user, password)

@@ -7,7 +7,8 @@ the requests leave from ("default" unless set). Workers behind different IP addr
 different scopes; workers behind the same address must share one.
 
 Redis is ``SCRAPER_RATE_URL``, else ``SCRAPER_BROKER_URL`` when that is a Redis URL (the Celery
-broker of the workers), so workers that share a broker share the budget without more set-up.
+broker of the workers), so workers that share a broker share the budget without more set-up
+(``Settings.rate_store_url``; the caller passes it to ``controller_factory``, with the scope).
 Without either, ``ratecontrol.ReportingRateController`` keeps the budget per process, as instaloader does.
 """
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -29,13 +29,12 @@ from redis.backoff import ExponentialBackoff
 from redis.commands.core import Script
 from redis.retry import Retry
 
-from scraper.config import broker_url
+from scraper.config import DEFAULT_RATE_SCOPE
 from scraper.errors import Interrupted, NetworkError
 from scraper.instagram.ratecontrol import ReportingRateController, WaitCallback
 
 log = logging.getLogger(__name__)
 
-REDIS_SCHEMES = ("redis", "rediss", "unix")
 KEY_ROOT = "scraper:rate"
 
 # instaloader 4.16's figures, local variables of RateController.query_waittime there (the limit per
@@ -131,21 +130,6 @@ class RateStoreUnreachable(NetworkError):
     default_key = "error.rate_store"
 
 
-def rate_store_url() -> str | None:
-    """The Redis URL of the shared budget: SCRAPER_RATE_URL, else SCRAPER_BROKER_URL if it is a Redis
-    URL, else None (each process keeps its own budget)."""
-    url = os.environ.get("SCRAPER_RATE_URL", "").strip()
-    if url:
-        return url
-    broker = (broker_url() or "").strip()
-    return broker if urlsplit(broker).scheme in REDIS_SCHEMES else None
-
-
-def rate_scope() -> str:
-    """The address part of the scope: SCRAPER_RATE_SCOPE, or "default"."""
-    return os.environ.get("SCRAPER_RATE_SCOPE", "").strip() or "default"
-
-
 def key_prefix(username: str | None, scope: str) -> str:
     """The prefix of the Redis keys of one budget. The braces are a Redis Cluster hash tag, so that
     every key of a budget lives on one node, as a script needs."""
@@ -185,7 +169,7 @@ class SharedRateController(ReportingRateController):
     not really slept (``sleep`` given, as with SCRAPER_NO_WAIT), then the request is recorded after
     the wait, as instaloader does.
 
-    ``scope`` defaults to SCRAPER_RATE_SCOPE. ``clock`` replaces Redis' clock and ``window_scale``
+    ``scope`` is the address part of the scope (SCRAPER_RATE_SCOPE). ``clock`` replaces Redis' clock and ``window_scale``
     shortens every window and margin, both for tests.
     """
 
@@ -194,7 +178,7 @@ class SharedRateController(ReportingRateController):
         context: InstaloaderContext,
         *,
         url: str,
-        scope: str | None = None,
+        scope: str = DEFAULT_RATE_SCOPE,
         clock: Callable[[], float] | None = None,
         window_scale: float = 1.0,
         on_wait: WaitCallback | None = None,
@@ -203,7 +187,7 @@ class SharedRateController(ReportingRateController):
     ) -> None:
         super().__init__(context, on_wait=on_wait, cancel=cancel, sleep=sleep)
         self.url = url
-        self.scope = scope or rate_scope()
+        self.scope = scope
         self.last_request_at: float | None = None  # on the budget's clock
         self._clock = clock
         self._scale = window_scale
@@ -298,10 +282,11 @@ class SharedRateController(ReportingRateController):
             raise RateStoreUnreachable(where=describe(self.url)) from err
 
 
-def controller_factory() -> Callable[..., ReportingRateController]:
-    """What makes the rate controller of a loader: the shared budget when a Redis URL is configured,
-    else instaloader's per-process one."""
-    url = rate_store_url()
+def controller_factory(
+    url: str | None, scope: str = DEFAULT_RATE_SCOPE
+) -> Callable[..., ReportingRateController]:
+    """What makes the rate controller of a loader: the budget shared in the Redis at ``url`` (in
+    ``scope``), else, without a URL, instaloader's per-process one."""
     if url is None:
         return ReportingRateController
-    return functools.partial(SharedRateController, url=url)
+    return functools.partial(SharedRateController, url=url, scope=scope)

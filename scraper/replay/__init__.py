@@ -1,10 +1,94 @@
-"""Instagram replayed at the ``requests`` level for tests, benchmarks and the demo: fake accounts,
-Instagram's answers about them in the shapes instaloader 4.16 parses, and the replay that serves
-them (``server``); a scraper command run against the replay in a process of its own (``offline``)
-and the demo accounts (``demo``).
+"""Instagram replayed at the ``requests`` level for tests, benchmarks and the demo: fake accounts
+(``accounts``), Instagram's answers about them in the shapes instaloader 4.16 parses (``answers``),
+their files on the CDN (``cdn``) and the replay that serves them (``server``); a scraper command run
+against the replay in a process of its own (``offline``) and the demo accounts (``demo``).
 
 May import all of ``scraper``; nothing in the engine imports it but the command line's ``demo``.
 """
 
-from scraper.replay.server import *  # noqa: F403 -- the replay's public names, listed in server.__all__
-from scraper.replay.server import __all__ as __all__
+from scraper.replay.accounts import (
+    DEFAULT_START,
+    FakeAccount,
+    FakeComment,
+    FakeMedia,
+    FakePost,
+    add_comments,
+    add_new_posts,
+    build_account,
+    change_profile_pic,
+    comment_thread,
+    delete_comment,
+    delete_post,
+    find_comment,
+    iter_comments,
+    mediaid_to_shortcode,
+    set_comments_disabled,
+    thread_size,
+)
+from scraper.replay.answers import (
+    IPHONE_COMMENTS_PAGE,
+    PAGE_LENGTH,
+    REPLY_PREVIEW,
+    comment_node,
+    iphone_comment,
+    media_item,
+    profile_page_html,
+    start_page_html,
+)
+from scraper.replay.cdn import fake_mp4, render_jpeg
+from scraper.replay.server import (
+    API_HOSTS,
+    DOC_ID_POST,
+    DOC_ID_PROFILE,
+    DOC_ID_TIMELINE,
+    DOC_ID_TIMELINE_LOGGED_IN,
+    KINDS,
+    LOGIN_PAGE,
+    QUERY_HASH_COMMENT_REPLIES,
+    QUERY_HASH_COMMENTS,
+    QUERY_HASH_TEST_LOGIN,
+    InstagramReplay,
+    ReplayCall,
+)
+
+__all__ = [
+    "API_HOSTS",
+    "DEFAULT_START",
+    "DOC_ID_POST",
+    "DOC_ID_PROFILE",
+    "DOC_ID_TIMELINE",
+    "DOC_ID_TIMELINE_LOGGED_IN",
+    "IPHONE_COMMENTS_PAGE",
+    "KINDS",
+    "LOGIN_PAGE",
+    "PAGE_LENGTH",
+    "QUERY_HASH_COMMENTS",
+    "QUERY_HASH_COMMENT_REPLIES",
+    "QUERY_HASH_TEST_LOGIN",
+    "REPLY_PREVIEW",
+    "FakeAccount",
+    "FakeComment",
+    "FakeMedia",
+    "FakePost",
+    "InstagramReplay",
+    "ReplayCall",
+    "add_comments",
+    "add_new_posts",
+    "build_account",
+    "change_profile_pic",
+    "comment_node",
+    "comment_thread",
+    "delete_comment",
+    "delete_post",
+    "fake_mp4",
+    "find_comment",
+    "iphone_comment",
+    "iter_comments",
+    "media_item",
+    "mediaid_to_shortcode",
+    "profile_page_html",
+    "render_jpeg",
+    "set_comments_disabled",
+    "start_page_html",
+    "thread_size",
+]

@@ -4,11 +4,14 @@
         -- sync demo.town --db sqlite:///x.db --media-dir media
     python -m scraper.replay.offline --account demo.town:300 -- dashboard --server.port 8502
     python -m scraper.replay.offline --account demo.town:300 -- worker --concurrency 1   # a Celery worker
+    python -m scraper.replay.offline --account demo.town:300 --login me:pw -- sync demo.town --comments
 
 Accounts are built by ``scraper.replay.build_account`` (deterministic per name, size and seed), so
 two processes given the same ``--account`` see the same account: a test or benchmark can kill one
-halfway and let another finish. ``--calls`` writes every request the command made, as JSON, when it
-ends normally. Waits are off (SCRAPER_NO_WAIT).
+halfway and let another finish. ``--login`` logs in to this process's replay first and saves the
+session where the command's settings keep logins (DATA_DIR), since a replay knows only the sessions
+it gave. ``--calls`` writes every request the command made, as JSON, when it ends normally. Waits are
+off (SCRAPER_NO_WAIT).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import sys
 from collections.abc import Sequence
 
 from scraper.config import ROOT
-from scraper.replay import InstagramReplay, add_new_posts, build_account
+from scraper.replay.accounts import add_new_posts, build_account
+from scraper.replay.server import InstagramReplay
 
 
 def _account_spec(value: str) -> tuple[str, int, int, int]:
@@ -43,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--user", action="append", default=[], metavar="LOGIN:PASSWORD", help="a login the replay accepts"
     )
+    parser.add_argument(
+        "--login", metavar="LOGIN:PASSWORD", help="log in (saving the session) before the command"
+    )
     parser.add_argument("--calls", metavar="FILE", help="write the requests made to FILE (JSON)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the scraper command")
     args = parser.parse_args(argv)
@@ -56,7 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         name, count = spec.split(":")
         add_new_posts(accounts[name], int(count))
     users = dict(u.split(":", 1) for u in args.user)
+    if args.login:
+        user, password = args.login.split(":", 1)
+        users[user] = password
     with InstagramReplay(accounts.values(), users=users) as replay:
+        if args.login:
+            _login(user, password)
         if command[:1] == ["dashboard"]:
             code = _dashboard(command[1:])
         elif command[:1] == ["worker"]:
@@ -79,6 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out,
             )
     return code
+
+
+def _login(user: str, password: str) -> None:
+    from scraper.config import load_settings
+    from scraper.instagram import fetch
+    from scraper.instagram.login import login
+
+    settings = load_settings()
+    login(settings, user, password, str, loader=fetch.make_loader(settings=settings))
 
 
 def _scraper(args: list[str]) -> int:

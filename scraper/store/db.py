@@ -69,9 +69,10 @@ def _use_wal(cursor: Any) -> None:
 # The caption indexes, which no model describes, so autogenerate must not offer to drop them: on SQLite
 # (migration 0003) an FTS5 virtual table and the shadow tables FTS5 keeps its data in; on PostgreSQL
 # (0004) a generated column of posts and its GIN index.
-FTS_TABLES = re.compile(r"posts_fts(_(data|idx|content|docsize|config))?")
-SEARCH_COLUMN = "caption_search"
-SEARCH_INDEX = "ix_posts_caption_search"
+# The search indexes that no model describes (migrations 0003, 0004 and 0007).
+FTS_TABLES = re.compile(r"(posts|comments)_fts(_(data|idx|content|docsize|config))?")
+SEARCH_COLUMNS = {("posts", "caption_search"), ("comments", "text_search")}
+SEARCH_INDEXES = {"ix_posts_caption_search", "ix_comments_text_search"}
 
 
 def autogenerate_includes(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -79,8 +80,8 @@ def autogenerate_includes(name: str | None, type_: str, parent_names: Any) -> bo
     if type_ == "table":
         return not (name is not None and FTS_TABLES.fullmatch(name))
     if type_ == "column":
-        return not (name == SEARCH_COLUMN and parent_names.get("table_name") == "posts")
-    return not (type_ == "index" and name == SEARCH_INDEX)
+        return (parent_names.get("table_name"), name) not in SEARCH_COLUMNS
+    return not (type_ == "index" and name in SEARCH_INDEXES)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

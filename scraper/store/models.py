@@ -21,8 +21,13 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Re-exported: what Post.type holds, for the readers of the store (insights does not import the records).
+from scraper.records import POST_TYPES as POST_TYPES
+from scraper.records import SyncStatus
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -82,6 +87,12 @@ class Profile(Base):
     profile_pic_file: Mapped[str | None] = mapped_column(Text)  # relative to the media root
     profile_pic_changed_at: Mapped[MaybeWhen]
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Whether the dashboard's syncs of the account read its comments too (the sidebar remembers it).
+    sync_comments: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Grows in the transaction of every write that changes what the pages show of the account (its
+    # profile, posts, files, snapshots and sync runs), whichever process writes: readers key their
+    # caches on it (``scraper.store.writes.touch``).
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     # Sync bookkeeping: the newest post time up to which every older post (back to the end of the
     # timeline, or to the backfill cursor) is stored, and instaloader's frozen iterator where an
     # unfinished walk through older posts stopped.
@@ -121,7 +132,7 @@ class Post(Base):
     media_id: Mapped[UserId]
     profile_id: Mapped[UserId] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     taken_at: Mapped[When]
-    type: Mapped[str] = mapped_column(String(8))  # image | video | carousel
+    type: Mapped[str] = mapped_column(String(8))  # one of POST_TYPES: image | video | carousel
     caption: Mapped[str | None] = mapped_column(Text)
     hashtags: Mapped[StrList]
     mentions: Mapped[StrList]
@@ -142,6 +153,13 @@ class Post(Base):
     first_seen_at: Mapped[When] = mapped_column(default=utcnow)
     last_seen_at: Mapped[When] = mapped_column(default=utcnow)
     deleted_at: Mapped[MaybeWhen]
+    # Comments: whether they are turned off, and the comment count when they were last read to the
+    # end (a post whose count moved since is read again); where a read cut short by --max-comments
+    # stopped.
+    comments_disabled: Mapped[bool | None]
+    comments_read_count: Mapped[Count]
+    comments_read_at: Mapped[MaybeWhen]
+    comments_cursor: Mapped[str | None] = mapped_column(Text)
 
     profile: Mapped[Profile] = relationship(back_populates="posts")
     media: Mapped[list[MediaItem]] = relationship(
@@ -185,6 +203,30 @@ class MediaItem(Base):
     post: Mapped[Post] = relationship(back_populates="media")
 
 
+class Comment(Base):
+    """A comment on a post, or a reply to one. Commenters are people, not stored accounts: their id
+    and user name are columns here. A comment gone from Instagram keeps its row, with ``deleted_at``."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_post", "post_id", "created_at"),
+        Index("ix_comments_profile_created", "profile_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Instagram's
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    profile_id: Mapped[UserId] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(BigInteger, index=True)  # None: a top-level comment
+    owner_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    owner_username: Mapped[str | None] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[When]
+    likes: Mapped[Count]
+    first_seen_at: Mapped[When] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[When] = mapped_column(default=utcnow)
+    deleted_at: Mapped[MaybeWhen]
+
+
 class PostMetrics(Base):
     """A post's counts as seen at one sync, for growth curves."""
 
@@ -210,13 +252,14 @@ class SyncRun(Base):
     profile_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     started_at: Mapped[When] = mapped_column(default=utcnow)
     finished_at: Mapped[MaybeWhen]
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|failed|interrupted
+    status: Mapped[str] = mapped_column(String(16), default=SyncStatus.RUNNING)  # a SyncStatus's value
     error: Mapped[str | None] = mapped_column(Text)  # the short message shown to the user
     error_code: Mapped[int | None]
     api_requests: Mapped[int] = mapped_column(default=0)
     posts_new: Mapped[int] = mapped_column(default=0)
     posts_updated: Mapped[int] = mapped_column(default=0)
     media_downloaded: Mapped[int] = mapped_column(default=0)
+    comments_new: Mapped[int] = mapped_column(default=0, server_default="0")
     source: Mapped[str] = mapped_column(String(16), default="instagram")  # instagram | archive | demo
 
 
@@ -239,6 +282,7 @@ class WatchedAccount(Base):
 
     username: Mapped[str] = mapped_column(String(30), primary_key=True)
     every_minutes: Mapped[int] = mapped_column(default=360)
+    comments: Mapped[bool] = mapped_column(default=False, server_default=false())  # sync comments too
     added_at: Mapped[When] = mapped_column(default=utcnow)
     queued_at: Mapped[MaybeWhen]  # when the schedule last started or queued its sync
 

@@ -17,12 +17,12 @@ from pathlib import Path, PurePosixPath
 from typing import cast
 from urllib.parse import urlparse
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from scraper.errors import Interrupted, SyncBusy
-from scraper.records import MediaRecord, PostRecord, ProfileRecord
+from scraper.records import MediaRecord, PostRecord, ProfileRecord, SyncStatus
 from scraper.store.models import (
     Base,
     CaptionVersion,
@@ -40,11 +40,34 @@ from scraper.store.models import (
 LOCK_STALE_AFTER = timedelta(minutes=10)
 
 
+def touch(session: Session, *profile_ids: int, username: str | None = None) -> None:
+    """Grow the revision of the profiles ``profile_ids`` (and of the one named ``username``): what
+    the pages show of them changed. Called in the transaction of the change, so a reader that sees
+    the new revision sees the change too; one UPDATE, whatever the number of rows written."""
+    where: list[ColumnElement[bool]] = []
+    if profile_ids:
+        where.append(Profile.id.in_(set(profile_ids)))
+    if username is not None:
+        where.append(Profile.username == username)
+    if not where:
+        return
+    session.flush()  # a profile added in this transaction is touched too
+    session.execute(
+        update(Profile).where(or_(*where)).values(revision=Profile.revision + 1),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def picture_key(url: str | None) -> str | None:
     """The part of a profile-picture URL that changes when the picture does (its file name)."""
     if not url:
         return None
     return PurePosixPath(urlparse(url).path).name or None
+
+
+def remember_comments(session: Session, username: str, comments: bool) -> None:
+    """Whether the dashboard's next syncs of the stored account ``username`` read comments too."""
+    session.execute(update(Profile).where(Profile.username == username).values(sync_comments=comments))
 
 
 def upsert_profile(
@@ -70,7 +93,7 @@ def upsert_profile(
     profile.profile_pic_url = rec.profile_pic_url
     profile.is_demo = profile.is_demo or is_demo
     profile.updated_at = now
-    session.flush()
+    touch(session, rec.user_id)
     exists = run_id is not None and session.scalar(
         select(ProfileSnapshot.id).where(
             ProfileSnapshot.profile_id == rec.user_id, ProfileSnapshot.sync_run_id == run_id
@@ -129,6 +152,7 @@ def save_posts(
         )
     }
     fresh = [r for r in records if r.shortcode not in existing]
+    owners = {profile_id, *(p.profile_id for p in existing.values())}  # a post may change hands
     for rec in records:
         post = existing.get(rec.shortcode)
         if post is None:
@@ -177,6 +201,7 @@ def save_posts(
     if metric_rows:
         session.execute(insert(_table(PostMetrics)), metric_rows)
     result.new_ids = [ids[r.shortcode] for r in fresh]
+    touch(session, *owners)
     return result
 
 
@@ -230,6 +255,7 @@ def _post_row(rec: PostRecord, profile_id: int, now: datetime) -> dict[str, obje
         "accessibility_caption": rec.accessibility_caption,
         "width": rec.width,
         "height": rec.height,
+        "comments_disabled": rec.comments_disabled,
         "first_seen_at": now,
         "last_seen_at": now,
         "deleted_at": None,
@@ -276,6 +302,8 @@ def _apply(post: Post, rec: PostRecord, profile_id: int, now: datetime) -> None:
     post.accessibility_caption = rec.accessibility_caption
     post.width = rec.width
     post.height = rec.height
+    if rec.comments_disabled is not None or post.comments_disabled:
+        post.comments_disabled = rec.comments_disabled
     post.last_seen_at = now
     post.deleted_at = None
 
@@ -329,6 +357,7 @@ def mark_deleted(session: Session, profile_id: int, seen: Iterable[str]) -> int:
     ]
     if gone:
         session.execute(update(Post).where(Post.id.in_(gone)).values(deleted_at=now))
+        touch(session, profile_id)
     return len(gone)
 
 
@@ -428,16 +457,18 @@ def acquire_lock(session: Session, username: str, owner: str) -> None:
         )
         if getattr(taken, "rowcount", 0) == 1:
             # Runs are only started under the lock, so the account's running ones were the dead holder's.
-            session.execute(
+            marked = session.execute(
                 update(SyncRun)
-                .where(SyncRun.username == username, SyncRun.status == "running")
+                .where(SyncRun.username == username, SyncRun.status == SyncStatus.RUNNING)
                 .values(
-                    status="interrupted",
+                    status=SyncStatus.INTERRUPTED,
                     finished_at=now,
                     error=Interrupted().message(),
                     error_code=Interrupted.exit_code,
                 )
             )
+            if getattr(marked, "rowcount", 0):
+                touch(session, username=username)  # the accounts page shows the run's status
     session.add(SyncLock(username=username, owner=owner, acquired_at=now, heartbeat_at=now))
     try:
         session.commit()

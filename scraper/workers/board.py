@@ -18,12 +18,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
 import redis
 
-from scraper.errors import Interrupted, ScraperError
-from scraper.sync import Progress, SyncOptions, SyncResult
+from scraper.errors import ExitCode, ScraperError
+from scraper.records import SyncStatus
+from scraper.sync import Progress, SyncOptions, SyncPhase, SyncResult
 from scraper.workers.jobs import FINISHED, SyncJob
 
 PREFIX = "scraper:"
@@ -37,12 +38,12 @@ class RemoteError(ScraperError):
     """An error a worker met, as it is read back from the board: its message key, parameters and exit code."""
 
     def __init__(self, key: str, exit_code: int, params: dict[str, object]) -> None:
-        self.exit_code = exit_code
+        self.exit_code = ExitCode(exit_code)
         super().__init__(key, **params)
 
 
 class WorkerLost(ScraperError):
-    exit_code = Interrupted.exit_code
+    exit_code = ExitCode.INTERRUPTED
     default_key = "error.worker_lost"
 
 
@@ -56,6 +57,77 @@ class BoardJob(SyncJob):
     worker: str = ""
 
 
+# The JSON of a job on the board, written and read by the helpers below.
+
+
+class OptionsJson(TypedDict):
+    """A SyncOptions (also the options argument of the Celery task)."""
+
+    max_posts: int | None
+    since: str | None  # ISO 8601
+    videos: bool
+    refresh_recent: int
+    full: bool
+    media: bool
+    comments: NotRequired[bool]  # the comment options: absent from jobs queued by earlier versions
+    max_comments: NotRequired[int | None]
+    refresh_comments: NotRequired[bool]
+    comments_days: NotRequired[int]
+
+
+class ErrorJson(TypedDict):
+    """A ScraperError: its message key, exit code and the parameters of its message."""
+
+    key: str
+    exit_code: int
+    params: dict[str, object]  # numbers and strings
+
+
+class ProgressJson(TypedDict):
+    username: str
+    phase: str  # a SyncPhase's value
+    done: int
+    total: int | None
+    media_done: int
+    media_total: int
+    wait_seconds: float
+    wait_until: str | None
+
+
+class ResultJson(TypedDict):
+    username: str
+    run_id: int | None
+    status: str  # a SyncStatus's value
+    new: int
+    updated: int
+    skipped: int
+    media_downloaded: int
+    media_failed: int
+    comments_new: NotRequired[int]
+    comments_updated: NotRequired[int]
+    comments_deleted: NotRequired[int]
+    api_requests: int
+    seconds: float
+    stop_reason: str
+    error: ErrorJson | None
+    failures: list[str]
+
+
+class JobJson(TypedDict):
+    id: str
+    username: str
+    options: OptionsJson
+    session_user: str | None
+    status: str  # a SyncStatus's value
+    progress: ProgressJson
+    result: ResultJson | None
+    error: ErrorJson | None
+    queued_at: str | None
+    finished_at: str | None
+    heartbeat_at: float
+    worker: str
+
+
 def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -64,80 +136,88 @@ def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def options_to_json(options: SyncOptions) -> dict[str, Any]:
+def options_to_json(options: SyncOptions) -> OptionsJson:
     data = dataclasses.asdict(options)
     data["since"] = _time(options.since)
-    return data
+    return cast(OptionsJson, data)
 
 
-def options_from_json(data: dict[str, Any]) -> SyncOptions:
-    return SyncOptions(**{**data, "since": _parse_time(data.get("since"))})
+def options_from_json(data: OptionsJson) -> SyncOptions:
+    fields: dict[str, Any] = {**data, "since": _parse_time(data.get("since"))}
+    return SyncOptions(**fields)
 
 
-def error_to_json(error: ScraperError | None) -> dict[str, Any] | None:
+def error_to_json(error: ScraperError | None) -> ErrorJson | None:
     if error is None:
         return None
-    params = {k: v if isinstance(v, int | float) else str(v) for k, v in error.params.items()}
+    params: dict[str, object] = {
+        k: v if isinstance(v, int | float) else str(v) for k, v in error.params.items()
+    }
     return {"key": error.key, "exit_code": error.exit_code, "params": params}
 
 
-def error_from_json(data: dict[str, Any] | None) -> ScraperError | None:
+def error_from_json(data: ErrorJson | None) -> ScraperError | None:
     if not data:
         return None
     return RemoteError(data["key"], int(data["exit_code"]), dict(data.get("params") or {}))
 
 
-def _progress_to_json(progress: Progress) -> dict[str, Any]:
+def _progress_to_json(progress: Progress) -> ProgressJson:
     data = dataclasses.asdict(progress)
     data["wait_until"] = _time(progress.wait_until)
-    return data
+    return cast(ProgressJson, data)
 
 
-def _progress_from_json(data: dict[str, Any]) -> Progress:
-    return Progress(**{**data, "wait_until": _parse_time(data.get("wait_until"))})
+def _progress_from_json(data: ProgressJson) -> Progress:
+    fields: dict[str, Any] = {**data, "wait_until": _parse_time(data.get("wait_until"))}
+    if "phase" in data:
+        fields["phase"] = SyncPhase(data["phase"])
+    return Progress(**fields)
 
 
-def _result_to_json(result: SyncResult | None) -> dict[str, Any] | None:
+def _result_to_json(result: SyncResult | None) -> ResultJson | None:
     if result is None:
         return None
     data = dataclasses.asdict(dataclasses.replace(result, error=None))
     data["error"] = error_to_json(result.error)
-    return data
+    return cast(ResultJson, data)
 
 
-def _result_from_json(data: dict[str, Any] | None) -> SyncResult | None:
+def _result_from_json(data: ResultJson | None) -> SyncResult | None:
     if data is None:
         return None
-    return SyncResult(**{**data, "error": error_from_json(data.get("error"))})
+    fields: dict[str, Any] = {**data, "error": error_from_json(data.get("error"))}
+    if "status" in data:
+        fields["status"] = SyncStatus(data["status"])
+    return SyncResult(**fields)
 
 
 def _job_to_json(job: BoardJob) -> str:
-    return json.dumps(
-        {
-            "id": job.id,
-            "username": job.username,
-            "options": options_to_json(job.options),
-            "session_user": job.session_user,
-            "status": job.status,
-            "progress": _progress_to_json(job.progress),
-            "result": _result_to_json(job.result),
-            "error": error_to_json(job.error),
-            "queued_at": _time(job.queued_at),
-            "finished_at": _time(job.finished_at),
-            "heartbeat_at": job.heartbeat_at,
-            "worker": job.worker,
-        }
-    )
+    data: JobJson = {
+        "id": job.id,
+        "username": job.username,
+        "options": options_to_json(job.options),
+        "session_user": job.session_user,
+        "status": job.status,
+        "progress": _progress_to_json(job.progress),
+        "result": _result_to_json(job.result),
+        "error": error_to_json(job.error),
+        "queued_at": _time(job.queued_at),
+        "finished_at": _time(job.finished_at),
+        "heartbeat_at": job.heartbeat_at,
+        "worker": job.worker,
+    }
+    return json.dumps(data)
 
 
 def _job_from_json(raw: str) -> BoardJob:
-    data = json.loads(raw)
+    data: JobJson = json.loads(raw)
     queued_at = _parse_time(data["queued_at"])
     assert queued_at is not None
     return BoardJob(
         username=data["username"],
         options=options_from_json(data["options"]),
-        status=data["status"],
+        status=SyncStatus(data["status"]),
         progress=_progress_from_json(data["progress"]),
         result=_result_from_json(data["result"]),
         error=error_from_json(data["error"]),
@@ -183,8 +263,8 @@ class JobBoard:
         if raw is None:
             return None
         job = _job_from_json(raw.decode() if isinstance(raw, bytes) else str(raw))
-        if job.status == "running" and now - job.heartbeat_at > self.stale_after:
-            job.status, job.error = "interrupted", WorkerLost(user=job.username)
+        if job.status == SyncStatus.RUNNING and now - job.heartbeat_at > self.stale_after:
+            job.status, job.error = SyncStatus.INTERRUPTED, WorkerLost(user=job.username)
             job.finished_at = job.finished_at or datetime.fromtimestamp(job.heartbeat_at, UTC)
         return job
 
@@ -243,10 +323,6 @@ class JobBoard:
     def request_cancel(self, job: BoardJob) -> None:
         self.redis.set(self._cancel_key(job.id), "1", ex=KEEP_SECONDS)
 
-    def writes(self) -> int:
-        """How many finished jobs wrote to the archive (readers drop their caches when it grows)."""
-        return int(self.redis.get(f"{self.prefix}writes") or 0)
-
     # Workers
 
     def cancel_requested(self, job_id: str) -> bool:
@@ -277,7 +353,7 @@ class JobBoard:
         def change(job: BoardJob) -> bool:
             if job.finished:  # a task delivered again after its job ended
                 return False
-            job.status, job.worker, job.heartbeat_at = "running", worker, now
+            job.status, job.worker, job.heartbeat_at = SyncStatus.RUNNING, worker, now
             job.error = job.result = job.finished_at = None
             return True
 
@@ -303,7 +379,7 @@ class JobBoard:
         self,
         job_id: str,
         username: str,
-        status: str,
+        status: SyncStatus,
         *,
         result: SyncResult | None = None,
         error: ScraperError | None = None,
@@ -315,10 +391,9 @@ class JobBoard:
             job.status, job.result, job.error = status, result, error
             job.finished_at, job.heartbeat_at = datetime.fromtimestamp(now, UTC), now
             if result is not None:
-                job.progress = dataclasses.replace(job.progress, phase="done")
+                job.progress = dataclasses.replace(job.progress, phase=SyncPhase.DONE)
 
-        if self._update(job_id, username, change) is not None and status != "refused":
-            self.redis.incr(f"{self.prefix}writes")
+        self._update(job_id, username, change)
         self.redis.delete(self._cancel_key(job_id))
 
 

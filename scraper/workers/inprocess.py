@@ -13,12 +13,13 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from scraper.archive import Archive
 from scraper.config import normalize_username
 from scraper.errors import classify
 from scraper.instagram import fetch
+from scraper.instagram.login import Login
+from scraper.records import SyncStatus
 from scraper.store.models import utcnow
 from scraper.sync import LoaderFactory, Progress, SyncOptions
 from scraper.workers.jobs import SyncJob
@@ -36,14 +37,13 @@ class SyncRunner:
         self._lock = threading.Lock()
         self._jobs: dict[str, SyncJob] = {}
         self._listeners: list[Callable[[SyncJob], None]] = []
-        self.writes = 0  # grows whenever a job stored something: readers use it to drop caches
 
     def on_finish(self, listener: Callable[[SyncJob], None]) -> None:
         """Call ``listener(job)`` from the worker thread when a job ends."""
         self._listeners.append(listener)
 
     def start(
-        self, username: str, options: SyncOptions = SyncOptions(), *, session: tuple[str, Path] | None = None
+        self, username: str, options: SyncOptions = SyncOptions(), *, login: Login | None = None
     ) -> SyncJob:
         """Queue a sync of ``username`` (checked first), or return the one already queued or running."""
         username = normalize_username(username)
@@ -53,7 +53,7 @@ class SyncRunner:
                 return current
             job = SyncJob(username, options, progress=Progress(username))
             self._jobs[username] = job
-        self._pool.submit(self._run, job, session)
+        self._pool.submit(self._run, job, login)
         return job
 
     def cancel(self, username: str) -> bool:
@@ -101,30 +101,28 @@ class SyncRunner:
             job.cancel.set()
         self._pool.shutdown(wait=True, cancel_futures=False)
 
-    def _run(self, job: SyncJob, session: tuple[str, Path] | None) -> None:
+    def _run(self, job: SyncJob, login: Login | None) -> None:
         def progress(update: Progress) -> None:
             job.progress = dataclasses.replace(update)
 
         try:
             if job.cancel.is_set():
-                job.status = "interrupted"
+                job.status = SyncStatus.INTERRUPTED
                 return
-            job.status = "running"
+            job.status = SyncStatus.RUNNING
             job.result = self.archive.sync(
                 job.username,
                 job.options,
-                session=session,
+                login=login,
                 on_progress=progress,
                 cancel=job.cancel,
                 loader_factory=self._loader_factory,
             )
             job.error = job.result.error
             job.status = job.result.status
-            if job.status != "refused":
-                self.writes += 1  # even a failed sync may have stored pages and a snapshot
         except Exception as exc:
             log.exception("background sync of %s failed", job.username)
-            job.error, job.status = classify(exc, job.username), "failed"
+            job.error, job.status = classify(exc, job.username), SyncStatus.FAILED
         finally:
             job.finished_at = utcnow()
             for listener in list(self._listeners):

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scraper.errors import ScraperError
+from scraper.records import SyncStatus
 from scraper.store.models import utcnow
 from scraper.sync import Progress, SyncOptions, SyncResult
 
-FINISHED = ("ok", "failed", "interrupted", "refused")
+FINISHED = (SyncStatus.OK, SyncStatus.FAILED, SyncStatus.INTERRUPTED, SyncStatus.REFUSED)
 
 
 @dataclass
@@ -19,7 +20,7 @@ class SyncJob:
 
     username: str
     options: SyncOptions
-    status: str = "queued"  # queued | running | ok | failed | interrupted | refused
+    status: SyncStatus = SyncStatus.QUEUED
     progress: Progress = field(default_factory=lambda: Progress(""))
     result: SyncResult | None = None
     error: ScraperError | None = None

@@ -20,20 +20,27 @@ import os
 import socket
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_process_init
 
-from scraper import errors
 from scraper.archive import Archive
-from scraper.config import BROKER_ENV, Settings, broker_url, load_settings, normalize_username
-from scraper.errors import Interrupted, ScraperError, classify
+from scraper.config import BROKER_ENV, Settings, load_settings, normalize_username
+from scraper.errors import ExitCode, Interrupted, ScraperError, classify
+from scraper.instagram.login import Login
 from scraper.logs import setup_logging
-from scraper.sync import Progress, SyncOptions
-from scraper.workers.board import BoardJob, JobBoard, options_from_json, options_to_json, wait_for
+from scraper.records import SyncStatus
+from scraper.sync import Progress, SyncOptions, SyncPhase
+from scraper.workers.board import (
+    BoardJob,
+    JobBoard,
+    OptionsJson,
+    options_from_json,
+    options_to_json,
+    wait_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +50,11 @@ HEARTBEAT_SECONDS = 1.0
 PROGRESS_SECONDS = 0.25
 
 
+# Celery needs its app at module level: configured here, once, from this process's settings.
+_settings = load_settings()
 app = Celery("scraper")
 app.conf.update(
-    broker_url=broker_url() or "redis://127.0.0.1:6379/0",
+    broker_url=_settings.broker_url or "redis://127.0.0.1:6379/0",
     broker_connection_retry_on_startup=True,
     # The job board keeps outcomes; Celery's own result store is not used.
     task_ignore_result=True,
@@ -64,7 +73,7 @@ app.conf.update(
         # Queues the watched accounts that are due (see scraper.workers.watch); cheap when none is.
         "refresh-watched-accounts": {
             "task": "scraper.refresh_due",
-            "schedule": float(os.environ.get("SCRAPER_WATCH_CHECK_SECONDS") or 60),
+            "schedule": _settings.watch_check_seconds,
         },
         "media-cleanup": {"task": "scraper.cleanup_media", "schedule": crontab(hour=4, minute=30)},
     },
@@ -76,7 +85,7 @@ _archives_lock = threading.Lock()
 
 
 def worker_archive() -> Archive:
-    """The archive of this worker process (settings from the environment), opened once."""
+    """The archive of this worker process (its settings from ``load_settings``), opened once."""
     settings = load_settings()
     with _archives_lock:
         if settings not in _archives:
@@ -92,16 +101,15 @@ def _fresh_connections(**_kwargs: Any) -> None:
         archive.engine.dispose(close=False)
 
 
-def queue_url(url: str | None = None) -> str:
-    """``url``, else SCRAPER_BROKER_URL: the Redis of the job queue and the job board."""
-    url = url or broker_url()
+def queue_url(url: str | None) -> str:
+    """``url`` (SCRAPER_BROKER_URL): the Redis of the job queue and the job board, which must be set."""
     if url is None:
         raise RuntimeError(f"{BROKER_ENV} is not set")
     return url
 
 
-def board() -> JobBoard:
-    return JobBoard.from_url(queue_url())
+def board(settings: Settings) -> JobBoard:
+    return JobBoard.from_url(queue_url(settings.broker_url))
 
 
 class _Reporter:
@@ -110,7 +118,7 @@ class _Reporter:
     def __init__(self, jobs: JobBoard, job_id: str, username: str) -> None:
         self.jobs, self.job_id, self.username = jobs, job_id, username
         self._last = 0.0
-        self._phase = ""
+        self._phase: SyncPhase | None = None
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
@@ -125,12 +133,12 @@ class _Reporter:
 
 
 @app.task(name="scraper.sync_account")
-def sync_account(job_id: str, username: str, options: dict[str, Any], session_user: str | None = None) -> str:
+def sync_account(job_id: str, username: str, options: OptionsJson, session_user: str | None = None) -> str:
     """Run the sync of job ``job_id`` and write how it went to the board; returns its status."""
-    jobs = board()
+    jobs = board(load_settings())
     if jobs.cancel_requested(job_id):
-        jobs.finish(job_id, username, "interrupted", error=Interrupted())
-        return "interrupted"
+        jobs.finish(job_id, username, SyncStatus.INTERRUPTED, error=Interrupted())
+        return SyncStatus.INTERRUPTED.value
     worker = f"{socket.gethostname()}:{os.getpid()}"
     if jobs.started(job_id, username, worker) is None:
         log.info("job %s of %s is no longer on the board: not run", job_id, username)
@@ -150,21 +158,21 @@ def sync_account(job_id: str, username: str, options: dict[str, Any], session_us
     watcher.start()
     try:
         archive = worker_archive()
-        session = archive.choose_session(session_user) if session_user else None
+        login = archive.choose_session(session_user) if session_user else None
         result = archive.sync(
             username,
             options_from_json(options),
-            session=session,
+            login=login,
             on_progress=_Reporter(jobs, job_id, username),
             cancel=cancel,
         )
         jobs.finish(job_id, username, result.status, result=result, error=result.error)
-        return result.status
+        return result.status.value  # a plain string, as Celery's log shows it
     except Exception as exc:
         if not isinstance(exc, ScraperError):
             log.exception("sync task of %s failed", username)
-        jobs.finish(job_id, username, "failed", error=classify(exc, username))
-        return "failed"
+        jobs.finish(job_id, username, SyncStatus.FAILED, error=classify(exc, username))
+        return SyncStatus.FAILED.value
     finally:
         stop.set()
         watcher.join()
@@ -178,11 +186,11 @@ def refresh_due() -> list[str]:
     archive = worker_archive()
     runner = CeleryRunner(archive)
     with archive.sessions() as session:
-        names = [entry.username for entry in due_accounts(session)]
-        for name in names:
-            runner.start(name)
-            mark_queued(session, name)
-    return names
+        due = due_accounts(session)
+        for entry in due:
+            runner.start(entry.username, entry.options)
+            mark_queued(session, entry.username)
+    return [entry.username for entry in due]
 
 
 @app.task(name="scraper.cleanup_media")
@@ -195,7 +203,7 @@ def cleanup_media() -> int:
 
 
 class BrokerUnreachable(ScraperError):
-    exit_code = errors.NETWORK
+    exit_code = ExitCode.NETWORK
     default_key = "error.broker_unreachable"
 
 
@@ -205,26 +213,18 @@ class CeleryRunner:
 
     def __init__(self, archive: Archive, jobs: JobBoard | None = None, *, url: str | None = None) -> None:
         self.archive = archive
-        self.url = queue_url(url)
+        self.url = queue_url(url or archive.settings.broker_url)
         self.board = jobs or JobBoard.from_url(self.url)
 
-    @property
-    def writes(self) -> int:
-        try:
-            return self.board.writes()
-        except Exception:  # the dashboard keeps showing the archive while Redis is away
-            log.warning("job board unreachable", exc_info=True)
-            return -1
-
     def start(
-        self, username: str, options: SyncOptions = SyncOptions(), *, session: tuple[str, Path] | None = None
+        self, username: str, options: SyncOptions = SyncOptions(), *, login: Login | None = None
     ) -> BoardJob:
         """Queue a sync of ``username`` (checked first), or return the one queued or running."""
         username = normalize_username(username)
         try:
-            job, new = self.board.claim(username, options, session[0] if session else None)
+            job, new = self.board.claim(username, options, login.user if login else None)
             if new:
-                # To this runner's queue, whatever the environment said when this module was imported.
+                # To this runner's queue, whatever the settings were when the app was configured.
                 with app.connection_for_write(self.url) as connection:
                     sync_account.apply_async(
                         args=[job.id, username, options_to_json(options), job.session_user],

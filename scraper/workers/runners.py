@@ -4,11 +4,10 @@ when a broker is configured, else a thread of this process."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol
 
 from scraper.archive import Archive
-from scraper.config import broker_url
+from scraper.instagram.login import Login
 from scraper.sync import SyncOptions
 from scraper.workers.inprocess import SyncRunner
 from scraper.workers.jobs import SyncJob
@@ -17,12 +16,7 @@ from scraper.workers.jobs import SyncJob
 class Runner(Protocol):
     """What the dashboard needs of a runner: ``SyncRunner`` here, or ``queue.CeleryRunner``."""
 
-    @property
-    def writes(self) -> int: ...
-
-    def start(
-        self, username: str, options: SyncOptions = ..., *, session: tuple[str, Path] | None = None
-    ) -> SyncJob: ...
+    def start(self, username: str, options: SyncOptions = ..., *, login: Login | None = None) -> SyncJob: ...
 
     def cancel(self, username: str) -> bool: ...
 
@@ -39,7 +33,7 @@ class Runner(Protocol):
 
 def make_runner(archive: Archive) -> Runner:
     """Celery workers when SCRAPER_BROKER_URL is set, else a background thread of this process."""
-    if broker_url():
+    if archive.settings.broker_url:
         from scraper.workers.queue import CeleryRunner  # Celery is imported only where it is used
 
         return CeleryRunner(archive)

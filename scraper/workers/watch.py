@@ -23,13 +23,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scraper import errors
 from scraper.archive import Archive
-from scraper.config import normalize_username
-from scraper.errors import BadInput, ScraperError
+from scraper.config import WATCH_CHECK_SECONDS, normalize_username
+from scraper.errors import BadInput, ExitCode, ScraperError
 from scraper.store import writes
 from scraper.store.media import CleanupReport, cleanup
 from scraper.store.models import Profile, ScheduledTask, SyncLock, WatchedAccount, utcnow
+from scraper.sync import SyncOptions
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,6 @@ DEFAULT_EVERY = timedelta(hours=6)
 # Instagram counts requests per hour; refreshing an account more often than this gains little.
 MIN_EVERY = timedelta(minutes=10)
 CLEANUP_EVERY = timedelta(hours=24)
-# The watch loop looks at the list at least this often (accounts added meanwhile are seen).
-CHECK_SECONDS = 60.0
 CLEANUP = "media-cleanup"
 
 
@@ -56,15 +54,21 @@ def parse_every(raw: str) -> timedelta:
     return every
 
 
-def add(session: Session, usernames: list[str], every: timedelta = DEFAULT_EVERY) -> list[str]:
-    """Put accounts on the watch list (or change their interval); returns their checked names."""
+def add(
+    session: Session, usernames: list[str], every: timedelta = DEFAULT_EVERY, *, comments: bool | None = None
+) -> list[str]:
+    """Put accounts on the watch list (or change their interval, and whether their syncs read
+    comments: None leaves that as it was, off for a new entry); returns their checked names."""
     names = [normalize_username(u) for u in usernames]
     for name in names:
         entry = session.get(WatchedAccount, name)
         if entry is None:
-            session.add(WatchedAccount(username=name, every_minutes=every // timedelta(minutes=1)))
+            entry = WatchedAccount(username=name, every_minutes=every // timedelta(minutes=1), comments=False)
+            session.add(entry)
         else:
             entry.every_minutes = every // timedelta(minutes=1)
+        if comments is not None:
+            entry.comments = comments
     session.commit()
     return names
 
@@ -90,6 +94,12 @@ class WatchEntry:
     last_started: datetime | None
     last_status: str | None
     next_due: datetime
+    comments: bool = False  # its syncs read comments too (logged in)
+
+    @property
+    def options(self) -> SyncOptions:
+        """The options of the entry's scheduled sync."""
+        return SyncOptions(comments=self.comments)
 
 
 def entries(session: Session) -> list[WatchEntry]:
@@ -110,6 +120,7 @@ def entries(session: Session) -> list[WatchEntry]:
                 last_started=started,
                 last_status=run.status if run else None,
                 next_due=started + every if started else w.added_at,
+                comments=bool(w.comments),
             )
         )
     return sorted(found, key=lambda e: (e.next_due, e.username))
@@ -158,7 +169,7 @@ def scheduled_cleanup(
 
 
 # Failures after which the rest of a round would fail the same way.
-_STOP_ROUND = (errors.RATE_LIMITED, errors.NETWORK, errors.DISK_FULL, errors.INTERRUPTED)
+_STOP_ROUND = (ExitCode.RATE_LIMITED, ExitCode.NETWORK, ExitCode.DISK_FULL, ExitCode.INTERRUPTED)
 _PAUSE_AFTER_FAILURE = timedelta(minutes=15)
 
 
@@ -173,18 +184,18 @@ class RoundReport:
     pause_until: datetime | None = None
 
     @property
-    def exit_code(self) -> int:
-        return next((e.exit_code for e in self.failed.values()), errors.OK)
+    def exit_code(self) -> ExitCode:
+        return next((e.exit_code for e in self.failed.values()), ExitCode.OK)
 
 
-SyncOne = Callable[[str], ScraperError | None]
+SyncOne = Callable[[str, SyncOptions], ScraperError | None]
 
 
 def run_round(
     archive: Archive,
     sync_one: SyncOne | None,
     *,
-    queue: Callable[[str], object] | None = None,
+    queue: Callable[[str, SyncOptions], object] | None = None,
     cleanup_every: timedelta | None = CLEANUP_EVERY,
     stop: threading.Event | None = None,
 ) -> RoundReport:
@@ -199,11 +210,11 @@ def run_round(
         with archive.sessions() as session:
             mark_queued(session, entry.username)
         if queue is not None:
-            queue(entry.username)
+            queue(entry.username, entry.options)
             report.queued.append(entry.username)
             continue
         assert sync_one is not None
-        error = sync_one(entry.username)
+        error = sync_one(entry.username, entry.options)
         if error is None:
             report.synced.append(entry.username)
             continue
@@ -220,11 +231,12 @@ def run_round(
 
 
 def seconds_to_next(archive: Archive, pause_until: datetime | None = None) -> float:
-    """How long the watch loop may sleep: until the next account is due, at most CHECK_SECONDS."""
+    """How long the watch loop may sleep: until the next account is due, at most WATCH_CHECK_SECONDS
+    (so accounts added meanwhile are seen)."""
     now = utcnow()
     with archive.sessions() as session:
         upcoming = entries(session)
-    wait = CHECK_SECONDS
+    wait = WATCH_CHECK_SECONDS
     if upcoming:
         wait = min(wait, max((upcoming[0].next_due - now).total_seconds(), 0.0))
     if pause_until is not None:
