@@ -38,6 +38,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The account “{user}” does not exist on Instagram.",
         "es": "La cuenta «{user}» no existe en Instagram.",
     },
+    "error.bad_group": {
+        "en": "“{value}” is not a group name: 1 to 64 lowercase letters, digits, dots, dashes and "
+        "underscores, starting with a letter or digit.",
+        "es": "«{value}» no es un nombre de grupo: de 1 a 64 letras minúsculas, cifras, puntos, guiones "
+        "y guiones bajos, empezando por una letra o cifra.",
+    },
+    "error.no_group": {
+        "en": "There is no group “{group}”. See them with: python -m scraper groups list",
+        "es": "No hay ningún grupo «{group}». Puedes verlos con: python -m scraper groups list",
+    },
     "error.not_stored": {
         "en": "The account “{user}” is not in the archive.",
         "es": "La cuenta «{user}» no está en el archivo.",
@@ -193,6 +203,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.demo.done": {
         "en": "{user}: {posts} posts stored (demo data)",
         "es": "{user}: {posts} publicaciones guardadas (datos de demostración)",
+    },
+    "cli.groups.added": {
+        "en": "Group {group}: {users} added.",
+        "es": "Grupo {group}: se han añadido {users}.",
+    },
+    "cli.groups.removed": {
+        "en": "Group {group}: {users} taken out.",
+        "es": "Grupo {group}: se han quitado {users}.",
+    },
+    "cli.groups.deleted": {
+        "en": "Group {group} deleted; its accounts stay in the archive.",
+        "es": "Se ha borrado el grupo {group}; sus cuentas siguen en el archivo.",
+    },
+    "cli.groups.empty": {
+        "en": "No group yet. Make one with: python -m scraper groups add NAME USERNAME...",
+        "es": "Aún no hay grupos. Crea uno con: python -m scraper groups add NOMBRE USUARIO...",
+    },
+    "cli.groups.line": {
+        "en": "{group} ({count}): {users}",
+        "es": "{group} ({count}): {users}",
     },
     "cli.watch.added": {
         "en": "Watching {users}: synced every {every}.",

@@ -116,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", parents=[common], help="store the demo accounts (replayed, no network)")
 
+    groups = commands.add_parser("groups", help="named sets of stored accounts, looked at together")
+    group_commands = groups.add_subparsers(dest="groups_command", required=True, metavar="ACTION")
+    groups_add = group_commands.add_parser("add", parents=[common], help="put stored accounts in a group")
+    groups_add.add_argument("name", metavar="NAME")
+    groups_add.add_argument("usernames", nargs="+", metavar="USERNAME")
+    groups_remove = group_commands.add_parser(
+        "remove", parents=[common], help="take accounts out of a group, or delete the group"
+    )
+    groups_remove.add_argument("name", metavar="NAME")
+    groups_remove.add_argument("usernames", nargs="*", metavar="USERNAME")
+    group_commands.add_parser("list", parents=[common], help="the groups and their accounts")
+
     watch = commands.add_parser("watch", help="refresh a list of accounts on a schedule")
     watch_commands = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
     watch_add = watch_commands.add_parser("add", parents=[common], help="watch accounts")
@@ -381,6 +393,27 @@ def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCod
     return ExitCode.OK
 
 
+def cmd_groups(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    from scraper.store import groups
+
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        if args.groups_command == "add":
+            names = groups.add(session, args.name, args.usernames)
+            print(t("cli.groups.added", lang, group=groups.group_name(args.name), users=", ".join(names)))
+        elif args.groups_command == "remove":
+            names = groups.remove(session, args.name, args.usernames)
+            key = "cli.groups.removed" if args.usernames else "cli.groups.deleted"
+            print(t(key, lang, group=groups.group_name(args.name), users=", ".join(names)))
+        else:
+            found = groups.groups(session)
+            if not found:
+                print(t("cli.groups.empty", lang))
+            for name, members in found.items():
+                print(t("cli.groups.line", lang, group=name, count=len(members), users=", ".join(members)))
+    return ExitCode.OK
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.workers import watch
 
@@ -490,6 +523,7 @@ COMMANDS = {
     "login": cmd_login,
     "demo": cmd_demo,
     "watch": cmd_watch,
+    "groups": cmd_groups,
 }
 
 

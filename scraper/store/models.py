@@ -287,6 +287,28 @@ class WatchedAccount(Base):
     queued_at: Mapped[MaybeWhen]  # when the schedule last started or queued its sync
 
 
+class Group(Base):
+    """A named set of stored accounts looked at together (a town's council, clubs, festivals...)."""
+
+    __tablename__ = "groups"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[When] = mapped_column(default=utcnow)
+    members: Mapped[list[GroupMember]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class GroupMember(Base):
+    """An account of a group, by its profile (so a renamed account stays in its groups)."""
+
+    __tablename__ = "group_members"
+
+    group_name: Mapped[str] = mapped_column(ForeignKey("groups.name", ondelete="CASCADE"), primary_key=True)
+    profile_id: Mapped[UserId] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[When] = mapped_column(default=utcnow)
+
+
 class ScheduledTask(Base):
     """When a periodic chore (the media cleanup) last ran."""
 
