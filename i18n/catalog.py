@@ -48,6 +48,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no group “{group}”. See them with: python -m scraper groups list",
         "es": "No hay ningún grupo «{group}». Puedes verlos con: python -m scraper groups list",
     },
+    "error.empty_query": {
+        "en": "“{value}” has no word to search for.",
+        "es": "«{value}» no tiene ninguna palabra que buscar.",
+    },
+    "error.bad_period": {
+        "en": "--until {until} comes before --since {since}.",
+        "es": "--until {until} es anterior a --since {since}.",
+    },
     "error.not_stored": {
         "en": "The account “{user}” is not in the archive.",
         "es": "La cuenta «{user}» no está en el archivo.",
@@ -375,6 +383,68 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.login.done": {"en": "Logged in as {user}.", "es": "Sesión iniciada como {user}."},
     "ui.pick.account": {"en": "Account", "es": "Cuenta"},
     "ui.pick.accounts": {"en": "Accounts to compare", "es": "Cuentas a comparar"},
+    "ui.pick.group": {"en": "Group", "es": "Grupo"},
+    "ui.pick.no_group": {"en": "No group", "es": "Ningún grupo"},
+    "ui.group.unknown": {
+        "en": "There is no group “{group}”: showing the accounts instead. Groups are made on the Stored "
+        "accounts page.",
+        "es": "No hay ningún grupo «{group}»: se muestran las cuentas. Los grupos se crean en la página "
+        "Cuentas guardadas.",
+    },
+    "ui.group.empty": {
+        "en": "The group {group} has no accounts yet: add some on the Stored accounts page.",
+        "es": "El grupo {group} aún no tiene cuentas: añádelas en la página Cuentas guardadas.",
+    },
+    "ui.group.comparing": {
+        "en": "Comparing the {count} accounts of the group {group}. Choose “No group” to pick accounts "
+        "one by one.",
+        "es": "Se comparan las {count} cuentas del grupo {group}. Elige «Ningún grupo» para escoger las "
+        "cuentas una a una.",
+    },
+    "ui.groups.heading": {"en": "Groups", "es": "Grupos"},
+    "ui.groups.how": {
+        "en": "A group puts stored accounts together (a town's council, clubs, festivals...). Pick it "
+        "beside the account on any page, or on Compare to compare its accounts; a link with "
+        "?group=NAME opens it.",
+        "es": "Un grupo junta cuentas guardadas (el ayuntamiento, los clubes, las fiestas de un pueblo...). "
+        "Elígelo junto a la cuenta en cualquier página, o en Comparar para comparar sus cuentas; un "
+        "enlace con ?group=NOMBRE lo abre.",
+    },
+    "ui.groups.group": {"en": "Group", "es": "Grupo"},
+    "ui.groups.count": {"en": "Accounts", "es": "Cuentas"},
+    "ui.groups.members": {"en": "Accounts in the group", "es": "Cuentas del grupo"},
+    "ui.groups.edit": {"en": "Group to change", "es": "Grupo a cambiar"},
+    "ui.groups.new": {"en": "New group", "es": "Grupo nuevo"},
+    "ui.groups.name": {"en": "Group name", "es": "Nombre del grupo"},
+    "ui.groups.name_help": {
+        "en": "1 to 64 lowercase letters, digits, dots, dashes and underscores; it goes in links as "
+        "?group=NAME.",
+        "es": "De 1 a 64 minúsculas, cifras, puntos, guiones y guiones bajos; va en los enlaces como "
+        "?group=NOMBRE.",
+    },
+    "ui.groups.create": {"en": "Create group", "es": "Crear grupo"},
+    "ui.groups.save": {"en": "Save accounts", "es": "Guardar cuentas"},
+    "ui.groups.delete": {"en": "Delete group", "es": "Borrar grupo"},
+    "ui.groups.delete_help": {
+        "en": "Its accounts stay in the archive.",
+        "es": "Sus cuentas siguen en el archivo.",
+    },
+    "ui.groups.exists": {
+        "en": "There is already a group “{group}”: choose it above to change it.",
+        "es": "Ya hay un grupo «{group}»: elígelo arriba para cambiarlo.",
+    },
+    "ui.groups.created": {
+        "en": "Group {group} created with {count} accounts.",
+        "es": "Se ha creado el grupo {group} con {count} cuentas.",
+    },
+    "ui.groups.saved": {
+        "en": "Group {group} now has {count} accounts.",
+        "es": "El grupo {group} tiene ahora {count} cuentas.",
+    },
+    "ui.groups.deleted": {
+        "en": "Group {group} deleted; its accounts stay in the archive.",
+        "es": "Se ha borrado el grupo {group}; sus cuentas siguen en el archivo.",
+    },
     "ui.pick.none": {
         "en": "No account stored yet: type one in the sidebar to sync it.",
         "es": "Aún no hay cuentas: escribe una en la barra lateral para sincronizarla.",

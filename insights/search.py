@@ -17,21 +17,30 @@ deleted from Instagram too.
 Comments have the same two indexes (migration 0007: FTS5 ``comments_fts``, PostgreSQL's
 ``comments.text_search``), made with the same tokenizer and function, so a query finds the comments
 holding its words exactly as it finds captions; without them comments fall back to LIKE too.
+
+``search_all`` searches captions and comments together, over all accounts or some, in a period,
+newest first (the command line's ``search``); ``matches_per_week`` counts what it finds per week,
+account and kind.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, TypedDict, TypeVar
 
 import pandas as pd
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
+    Date,
     ScalarSelect,
     Select,
+    String,
+    Subquery,
     TableClause,
     Text,
     case,
@@ -39,9 +48,11 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
+    null,
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -52,6 +63,9 @@ COLUMNS = ["post_id", "shortcode", "username", "taken_at", "caption", "likes", "
 COMMENT_COLUMNS = [
     "comment_id", "shortcode", "owner", "created_at", "text", "likes", "is_reply", "deleted_at",
 ]  # fmt: skip
+# What ``search_all`` gives (a ``Match`` each) and what ``matches_per_week`` counts.
+MATCH_COLUMNS = ["kind", "username", "shortcode", "id", "owner", "text", "created_at", "deleted_at"]
+WEEK_COLUMNS = ["week_start", "username", "kind", "matches"]
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])  # a SELECT of any columns
 # More words than a search box needs; the cap keeps a pasted essay from becoming thousands of terms.
 MAX_WORDS = 64
@@ -172,12 +186,8 @@ def search_captions(
         Post.comments,
         Post.type,
     ).join(Profile, Profile.id == Post.profile_id)
-    newest = (Post.taken_at.desc(), Post.id.desc())
-    if words and not fallback and uses_fts(session):
-        stmt, best = _indexed(stmt, session, words)
-        stmt = stmt.order_by(best, *newest)
-    else:
-        stmt = stmt.where(*_likes(words)).order_by(*newest)
+    stmt, best = _matching(stmt, session, words, CAPTIONS, fallback)
+    stmt = stmt.order_by(*([] if best is None else [best]), Post.taken_at.desc(), Post.id.desc())
     if usernames is not None:
         stmt = stmt.where(Profile.username.in_(usernames))
     rows = session.execute(stmt.limit(max(limit, 0)).offset(max(offset, 0))).all()
@@ -189,14 +199,20 @@ def count_matches(
 ) -> int:
     """How many posts ``search_captions`` finds for ``query`` over all pages."""
     words = search_words(query)
-    stmt = select(func.count()).select_from(Post)
-    if words and not fallback and uses_fts(session):
-        stmt, _ = _indexed(stmt, session, words)
-    else:
-        stmt = stmt.where(*_likes(words))
+    stmt, _ = _matching(select(func.count()).select_from(Post), session, words, CAPTIONS, fallback)
     if usernames is not None:
         stmt = stmt.join(Profile, Profile.id == Post.profile_id).where(Profile.username.in_(usernames))
     return session.scalar(stmt) or 0
+
+
+def _matching(
+    stmt: SelectT, session: Session, words: Sequence[str], index: TextIndex, fallback: bool
+) -> tuple[SelectT, ColumnElement[Any] | None]:
+    """``stmt`` kept to the rows whose text (``index``) holds every word, through the index where
+    there is one (and not ``fallback``), else LIKE; with the best-first order (None for LIKE)."""
+    if words and not fallback and uses_fts(session, index):
+        return _indexed(stmt, session, words, index)
+    return stmt.where(*_likes(words, index)), None
 
 
 def _indexed(
@@ -281,12 +297,8 @@ def search_comments(
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.profile_id == profile_id)
     )
-    newest = (Comment.created_at.desc(), Comment.id.desc())
-    if words and not fallback and uses_fts(session, COMMENTS):
-        stmt, best = _indexed(stmt, session, words, COMMENTS)
-        stmt = stmt.order_by(best, *newest)
-    else:
-        stmt = stmt.where(*_likes(words, COMMENTS)).order_by(*newest)
+    stmt, best = _matching(stmt, session, words, COMMENTS, fallback)
+    stmt = stmt.order_by(*([] if best is None else [best]), Comment.created_at.desc(), Comment.id.desc())
     rows = session.execute(stmt.limit(max(limit, 0)).offset(max(offset, 0))).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COMMENT_COLUMNS)
     for name in ("created_at", "deleted_at"):
@@ -300,8 +312,154 @@ def count_comment_matches(session: Session, query: str, profile_id: int, *, fall
     """How many comments ``search_comments`` finds for ``query`` over all pages."""
     words = search_words(query)
     stmt = select(func.count()).select_from(Comment).where(Comment.profile_id == profile_id)
-    if words and not fallback and uses_fts(session, COMMENTS):
-        stmt, _ = _indexed(stmt, session, words, COMMENTS)
-    else:
-        stmt = stmt.where(*_likes(words, COMMENTS))
+    stmt, _ = _matching(stmt, session, words, COMMENTS, fallback)
     return session.scalar(stmt) or 0
+
+
+class Match(TypedDict):
+    """A caption or a comment (or reply) holding every word of a query, as ``search_all`` gives it."""
+
+    kind: str  # "caption" | "comment"
+    username: str  # the account (current name) whose post it is on
+    shortcode: str
+    id: int | None  # the comment's id; None for a caption
+    owner: str | None  # the comment's author; None for a caption
+    text: str
+    created_at: datetime  # the post's taken_at for a caption; aware, UTC
+    deleted_at: datetime | None  # when a sync found the post (caption) or the comment gone
+
+
+def _all_matches(
+    session: Session,
+    query: str,
+    usernames: Sequence[str] | None,
+    since: datetime | None,
+    until: datetime | None,
+    fallback: bool,
+) -> Subquery:
+    """The captions and the comments matching ``query`` as one table of ``MATCH_COLUMNS``: each kind
+    through its own index (``_matching``), kept to ``usernames`` and to since <= created_at < until."""
+    words = search_words(query)
+    captions = (
+        select(
+            literal_column("'caption'", String).label("kind"),
+            Profile.username.label("username"),
+            Post.shortcode.label("shortcode"),
+            cast(null(), BigInteger).label("id"),
+            cast(null(), String).label("owner"),
+            Post.caption.label("text"),
+            Post.taken_at.label("created_at"),
+            Post.deleted_at.label("deleted_at"),
+        )
+        .join(Profile, Profile.id == Post.profile_id)
+        .where(Post.caption.is_not(None), Post.caption != "")  # a post without a caption has no text
+    )
+    captions, _ = _matching(captions, session, words, CAPTIONS, fallback)
+    comments = (
+        select(
+            literal_column("'comment'", String),
+            Profile.username,
+            Post.shortcode,
+            Comment.id,
+            Comment.owner_username,
+            Comment.text,
+            Comment.created_at,
+            Comment.deleted_at,
+        )
+        .join(Post, Post.id == Comment.post_id)
+        .join(Profile, Profile.id == Comment.profile_id)
+    )
+    comments, _ = _matching(comments, session, words, COMMENTS, fallback)
+    parts = []
+    for part, when in ((captions, Post.taken_at), (comments, Comment.created_at)):
+        if usernames is not None:
+            part = part.where(Profile.username.in_(list(usernames)))
+        if since is not None:
+            part = part.where(when >= since)
+        if until is not None:
+            part = part.where(when < until)
+        parts.append(part)
+    return union_all(*parts).subquery("matches")
+
+
+def search_all(
+    session: Session,
+    query: str,
+    *,
+    usernames: Sequence[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    fallback: bool = False,
+) -> Iterator[Match]:
+    """The captions and comments (replies too) holding every word of ``query``, newest first: a
+    caption at its post's time, a comment at its own. Words match as in ``search_captions``.
+
+    ``usernames`` keeps those accounts (an empty list keeps none); ``since`` and ``until`` (aware)
+    keep since <= time < until; ``limit`` and ``offset`` give a page (no limit: all). Posts and
+    comments since deleted from Instagram are found too, with ``deleted_at``. An empty query finds
+    every caption and comment. Rows are read from the database as they are consumed, so iterate
+    while ``session`` is open.
+    """
+    matches = _all_matches(session, query, usernames, since, until, fallback)
+    stmt = select(matches).order_by(
+        matches.c.created_at.desc(), matches.c.kind, matches.c.shortcode, matches.c.id.desc()
+    )
+    if limit is not None:
+        stmt = stmt.limit(max(limit, 0))
+    if offset > 0:
+        stmt = stmt.offset(offset)
+    for row in session.execute(stmt.execution_options(yield_per=500)):
+        yield Match(
+            kind=row.kind,
+            username=row.username,
+            shortcode=row.shortcode,
+            id=row.id,
+            owner=row.owner,
+            text=row.text,
+            created_at=row.created_at,
+            deleted_at=row.deleted_at,
+        )
+
+
+def count_all_matches(
+    session: Session,
+    query: str,
+    *,
+    usernames: Sequence[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    fallback: bool = False,
+) -> int:
+    """How many rows ``search_all`` gives for these arguments over all pages."""
+    matches = _all_matches(session, query, usernames, since, until, fallback)
+    return session.scalar(select(func.count()).select_from(matches)) or 0
+
+
+def matches_per_week(
+    session: Session,
+    query: str,
+    *,
+    usernames: Sequence[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    fallback: bool = False,
+) -> pd.DataFrame:
+    """What ``search_all`` finds, counted in SQL per week (from Monday, UTC), account and kind: columns
+    ``WEEK_COLUMNS``, ``week_start`` a naive UTC midnight; only weeks with matches, oldest first."""
+    matches = _all_matches(session, query, usernames, since, until, fallback)
+    week: ColumnElement[Any]
+    if session.get_bind().dialect.name == "postgresql":
+        week = cast(func.date_trunc("week", matches.c.created_at), Date)  # times are stored naive UTC
+    else:  # SQLite: back 6 days, then on to the next Monday (the same day if it is one)
+        week = func.date(matches.c.created_at, "-6 days", "weekday 1")
+    week = week.label("week_start")
+    rows = session.execute(
+        select(week, matches.c.username, matches.c.kind, func.count())
+        .group_by(week, matches.c.username, matches.c.kind)
+        .order_by(week, matches.c.username, matches.c.kind)
+    ).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=WEEK_COLUMNS)
+    frame["week_start"] = pd.to_datetime(frame["week_start"])
+    return frame.astype({"username": "str", "kind": "str", "matches": "int64"})

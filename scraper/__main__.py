@@ -116,6 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", parents=[common], help="store the demo accounts (replayed, no network)")
 
+    search = commands.add_parser(
+        "search", parents=[common], help="search the captions and comments of every stored account"
+    )
+    search.add_argument("query", nargs="+", metavar="QUERY", help="words (the last one also as a prefix)")
+    search.add_argument("--group", metavar="NAME", help="only the accounts of this group")
+    search.add_argument("--since", metavar="DATE", help="only from DATE on (YYYY-MM-DD, UTC)")
+    search.add_argument(
+        "--until", metavar="DATE", help="only up to DATE, that day included (YYYY-MM-DD, UTC)"
+    )
+    search.add_argument("--format", choices=["json", "csv"], default="json")
+
     groups = commands.add_parser("groups", help="named sets of stored accounts, looked at together")
     group_commands = groups.add_subparsers(dest="groups_command", required=True, metavar="ACTION")
     groups_add = group_commands.add_parser("add", parents=[common], help="put stored accounts in a group")
@@ -127,6 +138,28 @@ def build_parser() -> argparse.ArgumentParser:
     groups_remove.add_argument("name", metavar="NAME")
     groups_remove.add_argument("usernames", nargs="*", metavar="USERNAME")
     group_commands.add_parser("list", parents=[common], help="the groups and their accounts")
+
+    network = commands.add_parser(
+        "network",
+        parents=[common],
+        help="the network of a group: who its accounts mention, tag and hear from, to stdout",
+    )
+    network.add_argument("--group", required=True, metavar="NAME", help="the group whose network to write")
+    network.add_argument("--format", choices=["json", "gexf", "graphml"], default="json")
+    network.add_argument(
+        "--min-weight",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="only edges of at least N posts or comments",
+    )
+    network.add_argument(
+        "--kind",
+        nargs="+",
+        action="extend",
+        choices=["mention", "tag", "comment"],
+        help="only edges of these kinds (default: all)",
+    )
 
     watch = commands.add_parser("watch", help="refresh a list of accounts on a schedule")
     watch_commands = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
@@ -393,6 +426,34 @@ def cmd_demo(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCod
     return ExitCode.OK
 
 
+def cmd_search(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    from insights.search import MATCH_COLUMNS, search_all, search_words
+    from scraper.store import groups
+    from scraper.store.export import iso, write_csv, write_json
+
+    query = " ".join(args.query)
+    if not search_words(query):  # no word: it would write the whole archive
+        raise errors.BadInput("error.empty_query", value=query[:40])
+    since = parse_date(args.since) if args.since else None
+    until = parse_date(args.until) + timedelta(days=1) if args.until else None
+    if since is not None and until is not None and until <= since:
+        raise errors.BadInput("error.bad_period", since=args.since, until=args.until)
+    group = groups.group_name(args.group) if args.group is not None else None
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        usernames = groups.members(session, group) if group is not None else None
+        matches = search_all(session, query, usernames=usernames, since=since, until=until)
+        rows = (
+            {**match, "created_at": iso(match["created_at"]), "deleted_at": iso(match["deleted_at"])}
+            for match in matches
+        )
+        if args.format == "csv":
+            write_csv(rows, sys.stdout, MATCH_COLUMNS)
+        else:
+            write_json(rows, sys.stdout)
+    return ExitCode.OK
+
+
 def cmd_groups(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.store import groups
 
@@ -411,6 +472,23 @@ def cmd_groups(args: argparse.Namespace, settings: Settings, lang: str) -> ExitC
                 print(t("cli.groups.empty", lang))
             for name, members in found.items():
                 print(t("cli.groups.line", lang, group=name, count=len(members), users=", ".join(members)))
+    return ExitCode.OK
+
+
+def cmd_network(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    from insights import network
+    from scraper.store import groups
+
+    name = groups.group_name(args.group)  # exit 2 before the archive is opened
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        members = groups.members(session, name)  # exit 3 for no such group
+        found = network.network(
+            session, members, kinds=args.kind or network.KINDS, min_weight=args.min_weight
+        )
+    sys.stdout.flush()
+    sys.stdout.buffer.write(network.serialize(found, args.format))
+    sys.stdout.flush()
     return ExitCode.OK
 
 
@@ -524,6 +602,8 @@ COMMANDS = {
     "demo": cmd_demo,
     "watch": cmd_watch,
     "groups": cmd_groups,
+    "search": cmd_search,
+    "network": cmd_network,
 }
 
 

@@ -39,8 +39,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "scraper.archive": ENGINE,
     "scraper.workers": (*ENGINE, "scraper.workers"),
     "scraper.tasks": ("scraper.workers",),
-    # The command line's "demo" command is the one door from the engine to the replay.
-    "scraper.__main__": (*ENGINE, "scraper.workers", "scraper.replay.demo"),
+    # The command line's "demo" command is the one door from the engine to the replay; its "search"
+    # and "network" read through insights, as the dashboard does.
+    "scraper.__main__": (*ENGINE, "scraper.workers", "scraper.replay.demo", "insights"),
     "scraper.replay": ("scraper", "i18n"),
     "insights": ("insights", "scraper.store", "scraper.config", "i18n"),
     "ui": ("ui", "insights", *ENGINE, "scraper.workers"),

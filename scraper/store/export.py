@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any, TypedDict
 
 from sqlalchemy import select
@@ -43,7 +43,8 @@ class ExportRow(TypedDict):
     last_seen_at: str | None
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
+    """A time as ISO 8601 in UTC with "Z" (None stays None)."""
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
@@ -60,7 +61,7 @@ def post_rows(session: Session, profile_id: int) -> Iterator[ExportRow]:
         yield {
             "shortcode": post.shortcode,
             "url": f"https://www.instagram.com/p/{post.shortcode}/",
-            "taken_at": _iso(post.taken_at),
+            "taken_at": iso(post.taken_at),
             "type": post.type,
             "caption": post.caption,
             "hashtags": post.hashtags,
@@ -76,9 +77,9 @@ def post_rows(session: Session, profile_id: int) -> Iterator[ExportRow]:
             "thumbnails": [m.thumb for m in post.media if m.thumb],
             "location": post.location_name,
             "is_pinned": post.is_pinned,
-            "deleted_at": _iso(post.deleted_at),
-            "first_seen_at": _iso(post.first_seen_at),
-            "last_seen_at": _iso(post.last_seen_at),
+            "deleted_at": iso(post.deleted_at),
+            "first_seen_at": iso(post.first_seen_at),
+            "last_seen_at": iso(post.last_seen_at),
         }
 
 
@@ -141,17 +142,17 @@ def _row(comment: Comment, shortcode: str) -> CommentRow:
         owner=comment.owner_username,
         owner_id=comment.owner_id,
         text=comment.text,
-        created_at=_iso(comment.created_at) or "",
+        created_at=iso(comment.created_at) or "",
         likes=comment.likes,
-        first_seen_at=_iso(comment.first_seen_at) or "",
-        deleted_at=_iso(comment.deleted_at),
+        first_seen_at=iso(comment.first_seen_at) or "",
+        deleted_at=iso(comment.deleted_at),
     )
 
 
 COMMENT_FIELDS = list(CommentRow.__annotations__)
 
 
-def write_json(rows: Iterator[ExportRow] | Iterator[CommentRow], out: IO[str]) -> int:
+def write_json(rows: Iterable[Mapping[str, object]], out: IO[str]) -> int:
     """Write the rows as one JSON list; returns how many."""
     count = 0
     out.write("[")
@@ -163,9 +164,7 @@ def write_json(rows: Iterator[ExportRow] | Iterator[CommentRow], out: IO[str]) -
     return count
 
 
-def write_csv(
-    rows: Iterator[ExportRow] | Iterator[CommentRow], out: IO[str], fields: list[str] = FIELDS
-) -> int:
+def write_csv(rows: Iterable[Mapping[str, object]], out: IO[str], fields: list[str] = FIELDS) -> int:
     """Write the rows as CSV with a header of ``fields``; lists are joined with spaces."""
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()

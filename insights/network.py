@@ -1,0 +1,363 @@
+"""The network of a set of accounts (a group's members): who they mention, tag and hear from.
+
+Nodes are the members and the people around them; an edge goes from ``source`` to ``target`` with a
+``kind`` and a ``weight``:
+
+- ``mention``: the source's captions name ``@target``; the weight is the number of posts.
+- ``tag``: the source's posts tag the target; the number of posts.
+- ``comment``: the source commented on the target's posts; the number of comments and replies.
+
+Only the members' rows are read (``Post.profile_id`` and ``Comment.profile_id`` among theirs), so an
+account outside the set appears only as a person around it (mentioned, tagged, commenting), never
+with edges of its own, even when it is stored. What the archive kept counts as it was seen: deleted
+posts and, unless ``deleted_comments=False``, comments that vanished from Instagram later (they were
+said). Self-loops (an account mentioning itself, answering on its own posts) are dropped. Comments
+written under a member's Instagram id count for the member's current name (a renamed member).
+
+Mentions, tags and hashtags are JSON lists: they are unfolded and counted in SQL (``json_each`` on
+SQLite, ``json_array_elements_text`` on PostgreSQL). Nothing here makes a request.
+
+Written as JSON (``{"nodes": [...], "edges": [...]}``), GEXF or GraphML (networkx's writers, one edge
+per source, target and kind). Full names are people's text: the XML writers escape it, and the
+characters XML cannot hold (control characters) are left out of the XML formats.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import networkx as nx
+import pandas as pd
+from sqlalchemy import ColumnElement, FromClause, case, cast, distinct, func, or_, select, true
+from sqlalchemy.dialects.postgresql import JSON as PG_JSON
+from sqlalchemy.orm import Session
+
+from scraper.store.models import Comment, Post, Profile
+
+Kind = Literal["mention", "tag", "comment"]
+KINDS: tuple[Kind, ...] = ("mention", "tag", "comment")
+FORMATS = ("json", "gexf", "graphml")
+CONNECTOR_COLUMNS = ["person", "members", "which", "weight", "member"]
+HASHTAG_COLUMNS = ["hashtag", "members", "posts", "which"]
+HASHTAG_MONTH_COLUMNS = ["hashtag", "month", "member", "posts"]
+# Names looked up per query (SQLite and PostgreSQL both take far more parameters).
+_CHUNK = 500
+# What XML 1.0 cannot hold: C0 controls but tab, newline and carriage return; surrogates; U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The kinds of edge read from a JSON list of names on the members' posts.
+_LISTS: tuple[tuple[Kind, Any], ...] = (("mention", Post.mentions), ("tag", Post.tagged_users))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``source`` did ``kind`` to ``target``, ``weight`` times (posts, or comments and replies)."""
+
+    source: str
+    target: str
+    kind: Kind
+    weight: int
+
+
+@dataclass(frozen=True)
+class Node:
+    """A member or a person around the members, by user name; ``full_name`` and ``followers`` only for
+    accounts stored in the archive. The counts are over the network's edges (after its filters)."""
+
+    id: str
+    stored: bool
+    member: bool
+    full_name: str | None = None
+    followers: int | None = None
+    in_weight: int = 0  # the weights of the edges to it
+    out_weight: int = 0  # the weights of the edges from it
+    neighbours: int = 0  # the accounts it has an edge to or from
+
+
+@dataclass(frozen=True)
+class Network:
+    """Nodes by user name, edges by source, target and kind."""
+
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+def network(
+    session: Session,
+    members: Sequence[str],
+    *,
+    kinds: Iterable[str] = KINDS,
+    min_weight: int = 1,
+    deleted_comments: bool = True,
+) -> Network:
+    """The network of the stored accounts ``members`` (user names; names not stored are left out):
+    edges of ``kinds`` weighing at least ``min_weight``, every member and the people at their ends."""
+    wanted = set(kinds)
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown edge kinds: {sorted(unknown)}")
+    ids = _member_ids(session, members)
+    names = {profile_id: name for name, profile_id in ids.items()}
+    weights: dict[tuple[str, str, Kind], int] = defaultdict(int)
+    if ids:
+        for kind, column in _LISTS:
+            if kind in wanted:
+                for profile_id, target, count in _named(session, column, list(names)):
+                    weights[(names[profile_id], target, kind)] += count
+        if "comment" in wanted:
+            for owner, owner_id, profile_id, count in _commenters(session, list(names), deleted_comments):
+                source = names.get(owner_id, owner) if owner_id is not None else owner
+                weights[(source, names[profile_id], "comment")] += count
+    edges = sorted(
+        (Edge(s, t, k, w) for (s, t, k), w in weights.items() if s != t and w >= min_weight),
+        key=lambda e: (e.source, e.target, KINDS.index(e.kind)),
+    )
+    return Network(nodes=_nodes(session, list(ids), edges), edges=edges)
+
+
+def _member_ids(session: Session, members: Sequence[str]) -> dict[str, int]:
+    """The profile ids of the stored accounts among ``members``, by user name."""
+    rows = session.execute(
+        select(Profile.username, Profile.id).where(Profile.username.in_(sorted(set(members))))
+    )
+    return {name: profile_id for name, profile_id in sorted(rows)}
+
+
+def _elements(session: Session, column: Any) -> FromClause:
+    """The strings of a JSON list column as a table (column ``value``), one row per element, to join
+    to the posts it belongs to. A value that is not a list gives no row."""
+    if session.get_bind().dialect.name == "postgresql":
+        listed = cast(column, PG_JSON)
+        safe = case((func.json_typeof(listed) == "array", listed), else_=func.json_build_array())
+        return func.json_array_elements_text(safe).table_valued("value").lateral()
+    return func.json_each(column).table_valued("value", "type")
+
+
+def _is_text(session: Session, elements: FromClause) -> ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":
+        return elements.c.value.is_not(None)
+    return elements.c.type == "text"
+
+
+def _named(session: Session, column: Any, profile_ids: list[int]) -> list[tuple[int, str, int]]:
+    """(member, name, posts): how many of each member's posts name ``name`` in the list ``column``."""
+    elements = _elements(session, column)
+    value = elements.c.value
+    rows = session.execute(
+        select(Post.profile_id, value, func.count(distinct(Post.id)))
+        .select_from(Post)
+        .join(elements, true())
+        .where(Post.profile_id.in_(profile_ids), _is_text(session, elements), value != "")
+        .group_by(Post.profile_id, value)
+    )
+    return [(int(profile_id), str(name), int(count)) for profile_id, name, count in rows]
+
+
+def _commenters(
+    session: Session, profile_ids: list[int], deleted: bool
+) -> list[tuple[str, int | None, int, int]]:
+    """(author, author's id, member, comments and replies) on the members' posts, the members' own
+    comments on their own posts left out."""
+    query = (
+        select(Comment.owner_username, Comment.owner_id, Comment.profile_id, func.count())
+        .join(Profile, Profile.id == Comment.profile_id)
+        .where(
+            Comment.profile_id.in_(profile_ids),
+            Comment.owner_username.is_not(None),
+            Comment.owner_username != "",
+            Comment.owner_username != Profile.username,
+            # Spelled out: a NULL owner id must not make the condition unknown.
+            or_(Comment.owner_id.is_(None), Comment.owner_id != Comment.profile_id),
+        )
+        .group_by(Comment.owner_username, Comment.owner_id, Comment.profile_id)
+    )
+    if not deleted:
+        query = query.where(Comment.deleted_at.is_(None))
+    return [
+        (str(owner), None if owner_id is None else int(owner_id), int(profile_id), int(count))
+        for owner, owner_id, profile_id, count in session.execute(query)
+    ]
+
+
+def _nodes(session: Session, members: list[str], edges: list[Edge]) -> list[Node]:
+    """Every member and every account at an end of an edge, with what the archive knows of it."""
+    names = sorted({*members, *(e.source for e in edges), *(e.target for e in edges)})
+    stored: dict[str, tuple[str, int | None]] = {}
+    for start in range(0, len(names), _CHUNK):
+        rows = session.execute(
+            select(Profile.username, Profile.full_name, Profile.followers).where(
+                Profile.username.in_(names[start : start + _CHUNK])
+            )
+        )
+        stored.update({name: (full_name or "", followers) for name, full_name, followers in rows})
+    into: dict[str, int] = defaultdict(int)
+    out: dict[str, int] = defaultdict(int)
+    around: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        out[e.source] += e.weight
+        into[e.target] += e.weight
+        around[e.source].add(e.target)
+        around[e.target].add(e.source)
+    member_set = set(members)
+    return [
+        Node(
+            id=name,
+            stored=name in stored,
+            member=name in member_set,
+            full_name=stored[name][0] if name in stored else None,
+            followers=stored[name][1] if name in stored else None,
+            in_weight=into[name],
+            out_weight=out[name],
+            neighbours=len(around[name]),
+        )
+        for name in names
+    ]
+
+
+# What the Community page shows besides the graph.
+
+
+def connectors(net: Network, *, min_members: int = 2) -> pd.DataFrame:
+    """The people who connect most members: those linked to at least ``min_members`` members (they
+    comment on their posts, or the members mention or tag them), most members first. Columns: person,
+    members (how many), which (their names, comma-separated), weight (of those edges), member (whether
+    the person is a member too; a member never counts itself)."""
+    is_member = {n.id: n.member for n in net.nodes}
+    linked: dict[str, set[str]] = defaultdict(set)
+    weight: dict[str, int] = defaultdict(int)
+    for e in net.edges:
+        person, member = (e.source, e.target) if e.kind == "comment" else (e.target, e.source)
+        linked[person].add(member)
+        weight[person] += e.weight
+    rows = [
+        (person, len(which), ", ".join(sorted(which)), weight[person], is_member.get(person, False))
+        for person, which in linked.items()
+        if len(which) >= min_members
+    ]
+    rows.sort(key=lambda r: (-r[1], -r[3], r[0]))
+    frame = pd.DataFrame(rows, columns=CONNECTOR_COLUMNS)
+    return frame.astype(
+        {"person": object, "members": "int64", "which": object, "weight": "int64", "member": bool}
+    )
+
+
+def shared_hashtags(session: Session, members: Sequence[str], *, min_members: int = 2) -> pd.DataFrame:
+    """The hashtags used by at least ``min_members`` of the stored accounts ``members``, most members
+    first: hashtag, members (how many used it), posts (theirs with it), which (comma-separated)."""
+    ids = _member_ids(session, members)
+    if not ids:
+        return _typed(pd.DataFrame(columns=HASHTAG_COLUMNS), HASHTAG_COLUMNS)
+    elements = _elements(session, Post.hashtags)
+    tag = elements.c.value
+    rows = session.execute(
+        select(tag, Profile.username, func.count(distinct(Post.id)))
+        .select_from(Post)
+        .join(Profile, Profile.id == Post.profile_id)
+        .join(elements, true())
+        .where(Post.profile_id.in_(list(ids.values())), _is_text(session, elements), tag != "")
+        .group_by(tag, Profile.username)
+    ).all()
+    users: dict[str, list[str]] = defaultdict(list)
+    posts: dict[str, int] = defaultdict(int)
+    for hashtag, username, count in rows:
+        users[hashtag].append(username)
+        posts[hashtag] += int(count)  # a post has one author: counts per member add up
+    found = [
+        (hashtag, len(who), posts[hashtag], ", ".join(sorted(who)))
+        for hashtag, who in users.items()
+        if len(who) >= min_members
+    ]
+    found.sort(key=lambda r: (-r[1], -r[2], r[0]))
+    return _typed(pd.DataFrame(found, columns=HASHTAG_COLUMNS), HASHTAG_COLUMNS)
+
+
+def hashtag_months(session: Session, members: Sequence[str], hashtags: Iterable[str]) -> pd.DataFrame:
+    """How the members used ``hashtags`` month by month (UTC): hashtag, month (its first day), member,
+    posts; only months with a post, ordered by hashtag, month and member."""
+    ids = _member_ids(session, members)
+    wanted = sorted(set(hashtags))
+    if not ids or not wanted:
+        return _typed(pd.DataFrame(columns=HASHTAG_MONTH_COLUMNS), HASHTAG_MONTH_COLUMNS)
+    if session.get_bind().dialect.name == "postgresql":
+        month: ColumnElement[str] = func.to_char(Post.taken_at, "YYYY-MM")
+    else:
+        month = func.strftime("%Y-%m", Post.taken_at)
+    month = month.label("month")
+    elements = _elements(session, Post.hashtags)
+    tag = elements.c.value
+    rows = session.execute(
+        select(tag, month, Profile.username, func.count(distinct(Post.id)))
+        .select_from(Post)
+        .join(Profile, Profile.id == Post.profile_id)
+        .join(elements, true())
+        .where(Post.profile_id.in_(list(ids.values())), _is_text(session, elements), tag.in_(wanted))
+        .group_by(tag, month, Profile.username)
+    ).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=HASHTAG_MONTH_COLUMNS)
+    frame["month"] = pd.to_datetime(frame["month"], format="%Y-%m")
+    frame = frame.sort_values(["hashtag", "month", "member"], ignore_index=True)
+    return _typed(frame, HASHTAG_MONTH_COLUMNS)
+
+
+def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    types = {"members": "int64", "posts": "int64", "month": "datetime64[ns]"}
+    return frame.astype({c: types.get(c, object) for c in columns})
+
+
+# Writers.
+
+
+def to_json(net: Network) -> dict[str, list[dict[str, Any]]]:
+    """``{"nodes": [{"id", "stored", "member", ...}], "edges": [{"source", "target", "kind", "weight"}]}``;
+    ``full_name`` and ``followers`` only on stored accounts."""
+    nodes = []
+    for n in net.nodes:
+        node: dict[str, Any] = {"id": n.id, "stored": n.stored, "member": n.member}
+        if n.stored:
+            node.update(full_name=n.full_name, followers=n.followers)
+        node.update(in_weight=n.in_weight, out_weight=n.out_weight, neighbours=n.neighbours)
+        nodes.append(node)
+    edges = [{"source": e.source, "target": e.target, "kind": e.kind, "weight": e.weight} for e in net.edges]
+    return {"nodes": nodes, "edges": edges}
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (the writers escape the rest)."""
+    return _NOT_XML.sub("", text)
+
+
+def to_graph(net: Network) -> nx.MultiDiGraph:
+    """The network as a networkx MultiDiGraph: one edge per source, target and kind (keyed by the kind,
+    with ``kind`` and ``weight``); node attributes as in JSON, text made fit for XML and absent values
+    left out (GEXF and GraphML hold no null)."""
+    graph = nx.MultiDiGraph()
+    for n in net.nodes:
+        attributes: dict[str, Any] = {"stored": n.stored, "member": n.member}
+        if n.full_name is not None:
+            attributes["full_name"] = xml_text(n.full_name)
+        if n.followers is not None:
+            attributes["followers"] = n.followers
+        attributes.update(in_weight=n.in_weight, out_weight=n.out_weight, neighbours=n.neighbours)
+        graph.add_node(xml_text(n.id), **attributes)
+    for e in net.edges:
+        graph.add_edge(xml_text(e.source), xml_text(e.target), key=e.kind, kind=e.kind, weight=e.weight)
+    return graph
+
+
+def serialize(net: Network, format: str) -> bytes:
+    """The network as a file of ``format`` (one of FORMATS), UTF-8."""
+    if format == "json":
+        return (json.dumps(to_json(net), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    if format == "gexf":
+        nx.write_gexf(to_graph(net), buffer)
+    elif format == "graphml":
+        nx.write_graphml(to_graph(net), buffer)
+    else:
+        raise ValueError(f"unknown format: {format}")
+    return buffer.getvalue()
