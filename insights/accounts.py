@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scraper.store import writes
-from scraper.store.models import Post, Profile
+from scraper.store.models import Group, GroupMember, Post, Profile
 
 # A cache key: the (username, revision) of each stored profile asked for, sorted. It changes
 # whenever any process writes something the pages show of one of those accounts, and only then.
@@ -38,6 +38,19 @@ def archive_revision(session: Session) -> tuple[int, int]:
     changes when an account is added or any account's revision grows."""
     count, total = session.execute(select(func.count(), func.coalesce(func.sum(Profile.revision), 0))).one()
     return int(count), int(total)
+
+
+def groups_revision(session: Session) -> tuple[object, ...]:
+    """A key of every group with its members (two small queries): how many groups and memberships there
+    are, the newest of each, and the sum of the members' revisions (so a renamed member shows too)."""
+    groups = select(func.count(), func.max(Group.created_at)).select_from(Group)
+    members = select(
+        func.count(), func.max(GroupMember.added_at), func.coalesce(func.sum(Profile.revision), 0)
+    )
+    members = members.select_from(GroupMember).join(Profile, Profile.id == GroupMember.profile_id)
+    group_count, newest_group = session.execute(groups).one()
+    member_count, newest_member, revision_sum = session.execute(members).one()
+    return int(group_count), newest_group, int(member_count), newest_member, int(revision_sum)
 
 
 def accounts_frame(session: Session) -> pd.DataFrame:

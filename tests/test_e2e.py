@@ -167,6 +167,23 @@ def test_a_reload_shows_what_another_process_stored(served: tuple[str, dict[str,
     page.screenshot(path=ARTIFACTS / "4-synced-elsewhere.png", full_page=True)
 
 
+def test_compare_opens_a_group_from_its_link(served: tuple[str, dict[str, str]], page: Page) -> None:
+    server, env = served
+    # A group made elsewhere (the command line) of the two accounts synced so far.
+    command = [sys.executable, "-m", "scraper", "groups", "add", "ermua", ACCOUNT, "ermua.kirolak"]
+    logs = {"LOG_DIR": env["LOG_DIR"] + "-groups", "SCRAPER_LANG": "en"}
+    done = subprocess.run(command, cwd=ROOT, env={**env, **logs}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    page.goto(f"{server}/compare?group=ermua")
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_text("Comparing the 2 accounts of the group ermua")).to_be_visible(timeout=30_000)
+    expect(main.locator(".vega-embed svg, .vega-embed canvas")).to_have_count(4, timeout=30_000)
+    assert "group=ermua" in page.url
+    no_error(page)
+    page.screenshot(path=ARTIFACTS / "6-compare-group.png", full_page=True)
+
+
 def test_the_comments_page_after_a_sync_with_comments(served: tuple[str, dict[str, str]], page: Page) -> None:
     server, env = served
     command = [sys.executable, "-m", "scraper.replay.offline", "--account", f"{ACCOUNT}:40:1:1"]

@@ -9,6 +9,7 @@ import streamlit as st
 
 from i18n import t
 from scraper.workers import watch
+from ui.groups import group_editor
 from ui.sidebar import accounts
 from ui.state import archive, language, timezone, zone
 
@@ -52,6 +53,7 @@ def page() -> None:
     if frame.is_demo.any():
         st.caption(t("ui.accounts.demo_note", lang))
     watch_list()
+    group_editor()
 
 
 def watch_list() -> None:

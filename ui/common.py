@@ -1,4 +1,5 @@
-"""Widgets several pages use: the account picker (kept in the URL), CSV downloads, safe images."""
+"""Widgets several pages use: the account and group pickers (kept in the URL), CSV downloads, safe
+images."""
 
 from __future__ import annotations
 
@@ -8,23 +9,78 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from i18n import t
+from scraper.errors import BadInput
+from scraper.store.groups import group_name
 from ui import data
 from ui.sidebar import accounts
-from ui.state import accounts_in_url, language, media_file, set_accounts_in_url
+from ui.state import (
+    accounts_in_url,
+    group_in_url,
+    language,
+    media_file,
+    set_accounts_in_url,
+    set_group_in_url,
+)
+from ui.text import inert
+
+# Where a picker is drawn: the page itself, or a column beside the group picker.
+Place = DeltaGenerator
+
+
+def pick_group() -> tuple[str | None, Place]:
+    """The group of the view, from ``?group=NAME`` (a name not stored is said so, and dropped from the
+    URL), picked in a selector drawn beside the account picker once some group exists; and where the
+    account picker goes. None: no group."""
+    lang = language()
+    stored = data.groups()
+    raw = group_in_url()
+    wanted: str | None = None
+    if raw is not None:
+        try:
+            wanted = group_name(raw)
+        except BadInput:
+            wanted = None
+        if wanted not in stored:
+            st.warning(inert(t("ui.group.unknown", lang, group=raw[:70])))
+            wanted = None
+    if not stored:
+        if raw is not None:
+            set_group_in_url(None)
+        return None, st.container()
+    left, right = st.columns([1, 3])
+    options = ["", *stored]
+    picked = left.selectbox(
+        t("ui.pick.group", lang),
+        options,
+        index=options.index(wanted or ""),
+        format_func=lambda name: name or t("ui.pick.no_group", lang),
+    )
+    if (picked or None) != raw:
+        set_group_in_url(picked or None)
+    return picked or None, right
 
 
 def pick_account() -> str | None:
-    """The account the page shows: from the URL, else the first stored one."""
+    """The account the page shows: from the URL, else the first stored one. With a group picked, the
+    picker lists only the group's members."""
     lang = language()
     stored = list(accounts().username)
     if not stored:
         st.info(t("ui.pick.none", lang))
         return None
-    wanted = [a for a in accounts_in_url() if a in stored]
-    current = wanted[0] if wanted else stored[0]
-    choice = st.selectbox(t("ui.pick.account", lang), stored, index=stored.index(current))
+    group, place = pick_group()
+    listed = stored
+    if group is not None:
+        listed = [a for a in data.groups().get(group, []) if a in stored]
+        if not listed:
+            st.info(inert(t("ui.group.empty", lang, group=group)))
+            return None
+    wanted = [a for a in accounts_in_url() if a in listed]
+    current = wanted[0] if wanted else listed[0]
+    choice = place.selectbox(t("ui.pick.account", lang), listed, index=listed.index(current))
     if [choice] != accounts_in_url():
         set_accounts_in_url([choice])
     return str(choice)
@@ -43,14 +99,22 @@ def account_posts() -> tuple[str, pd.DataFrame] | None:
 
 
 def pick_accounts() -> list[str]:
-    """Several accounts (for comparing): from the URL, else every stored one."""
+    """Several accounts (for comparing): a group's members when one is picked, else from the URL, else
+    the first five stored."""
     lang = language()
     stored = list(accounts().username)
     if not stored:
         st.info(t("ui.pick.none", lang))
         return []
+    group, place = pick_group()
+    if group is not None:
+        members = [a for a in data.groups().get(group, []) if a in stored]
+        # Shown, not editable: the link names the group, so it always compares its current members.
+        place.multiselect(t("ui.pick.accounts", lang), stored, default=members, disabled=True)
+        st.caption(inert(t("ui.group.comparing", lang, group=group, count=len(members))))
+        return members
     wanted = [a for a in accounts_in_url() if a in stored] or stored[:5]
-    chosen = st.multiselect(t("ui.pick.accounts", lang), stored, default=wanted)
+    chosen = place.multiselect(t("ui.pick.accounts", lang), stored, default=wanted)
     if chosen != accounts_in_url():
         set_accounts_in_url(chosen)
     return [str(c) for c in chosen]

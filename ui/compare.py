@@ -13,7 +13,7 @@ from insights.engagement import follower_growth_chart
 from insights.frequency import PERIODS
 from ui import data
 from ui.common import chart, choice, csv_download, pick_accounts
-from ui.state import language, timezone
+from ui.state import group_in_url, language, timezone
 
 
 def page() -> None:
@@ -23,13 +23,16 @@ def page() -> None:
         st.info(t("ui.compare.pick_two", lang))
         if not usernames:
             return
+    # A group's downloads are named for it (they hold its members' rows): "ermua-clubs-compare-types.csv".
+    group = group_in_url()
+    prefix = f"{group}-compare" if group else "compare"
     posts = data.posts(usernames)
     tz = timezone()
     st.subheader(t("ui.compare.frequency", lang))
     period = choice(t("ui.frequency.period", lang), PERIODS, "month", "ui.frequency.", key="compare_period")
     per_period = compare.compare_frequency(posts, period, tz)
     chart(compare.compare_frequency_chart(per_period, period, lang))
-    csv_download(per_period, "compare-frequency", "cmp-frequency-csv")
+    csv_download(per_period, f"{prefix}-frequency", "cmp-frequency-csv")
 
     st.subheader(t("ui.compare.engagement", lang))
     rates = compare.compare_engagement(posts)
@@ -37,14 +40,14 @@ def page() -> None:
     labels: dict[str, Any] = dict(column_labels(rates.columns, lang))
     labels["engagement_rate"] = st.column_config.NumberColumn(labels.get("engagement_rate"), format="percent")
     st.dataframe(rates, hide_index=True, width="stretch", column_config=labels)
-    csv_download(rates, "compare-engagement", "cmp-engagement-csv")
+    csv_download(rates, f"{prefix}-engagement", "cmp-engagement-csv")
 
     st.subheader(t("ui.compare.types", lang))
     mix = compare.type_mix(posts)
     chart(compare.type_mix_chart(mix, lang))
-    csv_download(mix, "compare-types", "cmp-types-csv")
+    csv_download(mix, f"{prefix}-types", "cmp-types-csv")
 
     st.subheader(t("ui.compare.followers", lang))
     snapshots = data.snapshots(usernames)
     chart(follower_growth_chart(snapshots, lang))
-    csv_download(snapshots, "compare-followers", "cmp-followers-csv")
+    csv_download(snapshots, f"{prefix}-followers", "cmp-followers-csv")

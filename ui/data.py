@@ -10,6 +10,7 @@ import streamlit as st
 from insights import accounts, captions, comments, data
 from insights.accounts import Revisions
 from insights.search import count_comment_matches, count_matches, search_captions, search_comments
+from scraper.store import groups as stored_groups
 from ui.state import archive
 
 
@@ -17,6 +18,21 @@ def revisions(usernames: list[str] | tuple[str, ...]) -> Revisions:
     """The accounts' revisions as stored now: the part of a cache key that says what is current."""
     with archive().sessions() as session:
         return accounts.revisions(session, usernames)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _groups(db_url: str, revision: tuple[object, ...]) -> dict[str, list[str]]:
+    with archive().sessions() as session:
+        return stored_groups.groups(session)
+
+
+def groups() -> dict[str, list[str]]:
+    """Every group with its members' user names, by name. Keyed on ``insights.accounts.groups_revision``,
+    so a group changed by any process (another dashboard, ``python -m scraper groups``) shows on the
+    next rerun."""
+    with archive().sessions() as session:
+        revision = accounts.groups_revision(session)
+    return _groups(archive().settings.db_url, revision)
 
 
 # A resource, not data: shared by every session without being copied on each rerun (pages never

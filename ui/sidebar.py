@@ -25,7 +25,15 @@ from scraper.store import writes
 from scraper.sync import SyncOptions, SyncPhase
 from scraper.workers.inprocess import SyncRunner
 from scraper.workers.jobs import SyncJob
-from ui.state import archive, language, runner, set_accounts_in_url, sidebar_settings, zone
+from ui.state import (
+    archive,
+    language,
+    runner,
+    set_accounts_in_url,
+    set_group_in_url,
+    sidebar_settings,
+    zone,
+)
 from ui.text import inert
 
 
@@ -89,6 +97,7 @@ def start_sync(name: str, *, comments: bool, remember: bool = False) -> None:
         st.error(inert(err.message(lang)))
         return
     set_accounts_in_url([job.username])
+    set_group_in_url(None)  # the account may be in no group: show it among all of them
     st.rerun()  # from the top, so the progress panel (drawn above the buttons) shows the new job
 
 
@@ -167,6 +176,7 @@ def account_list() -> None:
         left, right = st.columns([3, 2], vertical_alignment="center")
         if left.button(str(row.username), key=f"open-{row.username}", type="tertiary"):
             set_accounts_in_url([str(row.username)])
+            set_group_in_url(None)
         left.caption(t("ui.accounts.posts_short", lang, posts=row.posts, when=when))
         if right.button(t("ui.sync.update", lang), key=f"update-{row.username}"):
             start_sync(str(row.username), comments=bool(row.comments))

@@ -1,5 +1,5 @@
 """What every page shares: the archive and its sync runner (one per process), the language, the
-time zone and the accounts being looked at (kept in the URL, so a link reopens the same view)."""
+time zone and the accounts or group being looked at (kept in the URL, so a link reopens the same view)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,18 @@ def accounts_in_url() -> list[str]:
 
 def set_accounts_in_url(usernames: list[str]) -> None:
     st.query_params["account"] = usernames
+
+
+def group_in_url() -> str | None:
+    """The group of the view, from ``?group=NAME``, as typed (not checked)."""
+    return st.query_params.get("group") or None
+
+
+def set_group_in_url(name: str | None) -> None:
+    if name:
+        st.query_params["group"] = name
+    else:
+        st.query_params.pop("group", None)
 
 
 def media_file(relative: str | None) -> Path | None:
