@@ -232,6 +232,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{group} ({count}): {users}",
         "es": "{group} ({count}): {users}",
     },
+    "cli.hashes.progress": {
+        "en": "Hashing pictures: {done} of {total}",
+        "es": "Calculando huellas de imágenes: {done} de {total}",
+    },
+    "cli.hashes.missing": {
+        "en": "Skipped {path}: the file is missing",
+        "es": "Omitido {path}: falta el archivo",
+    },
+    "cli.hashes.unreadable": {
+        "en": "Skipped {path}: the file is not a picture that can be read",
+        "es": "Omitido {path}: el archivo no es una imagen legible",
+    },
+    "cli.hashes.done": {
+        "en": "Hashed {hashed} pictures in {seconds} s; {plain} plain pictures without a hash; "
+        "{failed} files skipped (not tried again).",
+        "es": "Huellas de {hashed} imágenes en {seconds} s; {plain} imágenes lisas sin huella; "
+        "{failed} archivos omitidos (no se volverán a intentar).",
+    },
     "cli.watch.added": {
         "en": "Watching {users}: synced every {every}.",
         "es": "En seguimiento {users}: se sincroniza cada {every}.",
@@ -457,6 +475,52 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.page.frequency": {"en": "Posting frequency", "es": "Frecuencia"},
     "ui.page.engagement": {"en": "Engagement", "es": "Interacción"},
     "ui.page.compare": {"en": "Compare", "es": "Comparar"},
+    "ui.page.search": {"en": "Search", "es": "Buscar"},
+    "ui.search.query": {
+        "en": "Search the captions and comments",
+        "es": "Buscar en los textos y los comentarios",
+    },
+    "ui.search.since": {"en": "From", "es": "Desde"},
+    "ui.search.until": {"en": "To", "es": "Hasta"},
+    "ui.search.hint": {
+        "en": "Type one or more words to search the captions and comments of every stored account (or "
+        "of the group picked) at once. Accents and case are ignored, and the last word also matches "
+        "the start of a word: fiest finds fiestas.",
+        "es": "Escribe una o más palabras para buscar a la vez en los textos y comentarios de todas las "
+        "cuentas guardadas (o de las del grupo elegido). No importan las tildes ni las mayúsculas, y la "
+        "última palabra también encuentra el principio de una palabra: fiest encuentra fiestas.",
+    },
+    "ui.search.scope_all": {
+        "en": "Searching the {count} stored accounts.",
+        "es": "Buscando en las {count} cuentas guardadas.",
+    },
+    "ui.search.scope_group": {
+        "en": "Searching the {count} accounts of the group {group}.",
+        "es": "Buscando en las {count} cuentas del grupo {group}.",
+    },
+    "ui.search.none": {
+        "en": "No caption or comment holds those words.",
+        "es": "Ningún texto ni comentario contiene esas palabras.",
+    },
+    "ui.search.per_week": {
+        "en": "Matches per week (weeks from Monday, UTC)",
+        "es": "Coincidencias por semana (semanas desde el lunes, UTC)",
+    },
+    "ui.search.kind": {"en": "Count", "es": "Contar"},
+    "ui.search.kind.all": {"en": "Captions and comments", "es": "Textos y comentarios"},
+    "ui.search.kind.caption": {"en": "Captions", "es": "Textos"},
+    "ui.search.kind.comment": {"en": "Comments", "es": "Comentarios"},
+    "ui.search.results": {"en": "Matches, newest first", "es": "Coincidencias, las más recientes primero"},
+    "ui.search.page": {"en": "Page", "es": "Página"},
+    "ui.search.shown": {
+        "en": "{first}–{last} of {total} captions and comments",
+        "es": "{first}–{last} de {total} textos y comentarios",
+    },
+    "ui.search.caption": {"en": "caption of @{user}", "es": "texto de @{user}"},
+    "ui.search.comment": {"en": "comment by @{owner} on @{user}", "es": "comentario de @{owner} en @{user}"},
+    "ui.search.deleted": {"en": "deleted: vanished {when}", "es": "borrado: desapareció el {when}"},
+    "ui.search.back": {"en": "Back to the search", "es": "Volver a la búsqueda"},
+    "ui.page.community": {"en": "Community", "es": "Comunidad"},
     "ui.profile.followers": {"en": "Followers", "es": "Seguidores"},
     "ui.profile.followees": {"en": "Following", "es": "Seguidos"},
     "ui.profile.posts": {"en": "Posts on Instagram", "es": "Publicaciones en Instagram"},
@@ -632,6 +696,59 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.compare.engagement": {"en": "Engagement", "es": "Interacción"},
     "ui.compare.types": {"en": "Type mix", "es": "Tipos de publicación"},
     "ui.compare.followers": {"en": "Follower growth", "es": "Evolución de seguidores"},
+    "ui.community.pick_group": {
+        "en": "Choose a group to see its network: who its accounts mention, tag and hear from. Groups are "
+        "made on the Stored accounts page (or with python -m scraper groups add NAME ACCOUNT...).",
+        "es": "Elige un grupo para ver su red: a quién mencionan, etiquetan y quién comenta en sus cuentas. "
+        "Los grupos se crean en la página Cuentas guardadas (o con python -m scraper groups add NOMBRE "
+        "CUENTA...).",
+    },
+    "ui.community.members": {
+        "en": "The network of the {count} accounts of the group {group}.",
+        "es": "La red de las {count} cuentas del grupo {group}.",
+    },
+    "ui.community.network": {"en": "Network", "es": "Red"},
+    "ui.community.kinds": {"en": "Kinds of link", "es": "Tipos de relación"},
+    "ui.community.min_weight": {"en": "Minimum weight", "es": "Peso mínimo"},
+    "ui.community.min_weight_help": {
+        "en": "Posts for mentions and tags, comments and replies for comments.",
+        "es": "Publicaciones para menciones y etiquetas; comentarios y respuestas para comentarios.",
+    },
+    "ui.community.top": {"en": "People around shown", "es": "Personas alrededor mostradas"},
+    "ui.community.shown": {
+        "en": "{nodes} accounts and {edges} links shown; {hidden} people around with less weight hidden.",
+        "es": "Se muestran {nodes} cuentas y {edges} relaciones; se ocultan {hidden} personas alrededor "
+        "con menos peso.",
+    },
+    "ui.community.no_edges": {
+        "en": "No links of these kinds and weight. Syncs with comments (logged in, Comments too) add "
+        "who comments on the group.",
+        "es": "No hay relaciones de estos tipos y peso. Las sincronizaciones con comentarios (con sesión, "
+        "Comentarios también) añaden quién comenta en el grupo.",
+    },
+    "ui.community.gexf": {"en": "Download GEXF", "es": "Descargar GEXF"},
+    "ui.community.graphml": {"en": "Download GraphML", "es": "Descargar GraphML"},
+    "ui.community.files": {
+        "en": "The whole network with these filters, for Gephi or networkx.",
+        "es": "La red entera con estos filtros, para Gephi o networkx.",
+    },
+    "ui.community.connectors": {
+        "en": "The people who connect most accounts",
+        "es": "Las personas que conectan más cuentas",
+    },
+    "ui.community.no_connectors": {
+        "en": "Nobody is linked to two accounts of the group yet.",
+        "es": "Todavía nadie está relacionado con dos cuentas del grupo.",
+    },
+    "ui.community.hashtags": {
+        "en": "Hashtags shared by several accounts",
+        "es": "Hashtags compartidos por varias cuentas",
+    },
+    "ui.community.no_hashtags": {
+        "en": "No hashtag is used by two accounts of the group.",
+        "es": "Ningún hashtag lo usan dos cuentas del grupo.",
+    },
+    "ui.community.hashtag": {"en": "Hashtag over time", "es": "Hashtag en el tiempo"},
     "ui.no_posts": {
         "en": "No posts stored for this account yet.",
         "es": "Aún no hay publicaciones guardadas de esta cuenta.",

@@ -161,6 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="only edges of these kinds (default: all)",
     )
 
+    hashes = commands.add_parser(
+        "hashes", parents=[common], help="perceptual hashes of the stored pictures, for finding reposts"
+    )
+    hashes.add_argument(
+        "--backfill",
+        action="store_true",
+        required=True,
+        help="hash the stored pictures that have a file but no hash yet (resumable)",
+    )
+    hashes.add_argument("--batch", type=_positive, default=200, metavar="N", help="commit every N pictures")
+
+    reposts = commands.add_parser(
+        "reposts", parents=[common], help="sets of posts whose pictures are the same or nearly, to stdout"
+    )
+    reposts.add_argument("--group", metavar="NAME", help="only the posts of this group's accounts")
+    reposts.add_argument("--format", choices=["json", "csv"], default="json")
+
     watch = commands.add_parser("watch", help="refresh a list of accounts on a schedule")
     watch_commands = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
     watch_add = watch_commands.add_parser("add", parents=[common], help="watch accounts")
@@ -492,6 +509,75 @@ def cmd_network(args: argparse.Namespace, settings: Settings, lang: str) -> Exit
     return ExitCode.OK
 
 
+def cmd_hashes(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    from scraper.store import hashes
+
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        total = hashes.unhashed_count(session)
+    out = sys.stderr
+    tty = out.isatty()
+    started = time.monotonic()
+
+    def progress(report: hashes.BackfillReport) -> None:
+        text = t("cli.hashes.progress", lang, done=report.done, total=total)
+        out.write(f"\r\x1b[K{text}" if tty else text + "\n")
+        out.flush()
+
+    try:
+        report = hashes.backfill(archive.sessions, settings.media_dir, batch=args.batch, on_batch=progress)
+    finally:
+        if tty:
+            out.write("\r\x1b[K")
+            out.flush()
+    for path, reason in report.failed:
+        key = "cli.hashes.missing" if reason == "missing" else "cli.hashes.unreadable"
+        print(t(key, lang, path=path), file=sys.stderr)
+    print(
+        t(
+            "cli.hashes.done",
+            lang,
+            hashed=report.hashed,
+            plain=report.plain,
+            failed=len(report.failed),
+            seconds=f"{time.monotonic() - started:.1f}",
+        )
+    )
+    return ExitCode.OK
+
+
+def cmd_reposts(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    from insights.reposts import repost_sets
+    from scraper.store import groups
+    from scraper.store.export import iso, write_csv, write_json
+
+    group = groups.group_name(args.group) if args.group is not None else None  # exit 2 before opening
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        sets = repost_sets(session, group)  # exit 3 for no such group
+    if args.format == "csv":
+        rows = (
+            {"set": n, "username": p.username, "shortcode": p.shortcode, "taken_at": iso(p.taken_at)}
+            for n, posts in enumerate(sets, 1)
+            for p in posts
+        )
+        write_csv(rows, sys.stdout, ["set", "username", "shortcode", "taken_at"])
+    else:
+        write_json(
+            (
+                {
+                    "posts": [
+                        {"username": p.username, "shortcode": p.shortcode, "taken_at": iso(p.taken_at)}
+                        for p in posts
+                    ]
+                }
+                for posts in sets
+            ),
+            sys.stdout,
+        )
+    return ExitCode.OK
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.workers import watch
 
@@ -604,6 +690,8 @@ COMMANDS = {
     "groups": cmd_groups,
     "search": cmd_search,
     "network": cmd_network,
+    "hashes": cmd_hashes,
+    "reposts": cmd_reposts,
 }
 
 

@@ -35,6 +35,7 @@ from scraper.errors import BadInput, ExitCode, ScraperError, classify
 from scraper.instagram import fetch
 from scraper.records import PostRecord, ProfileRecord, SyncStatus
 from scraper.store import writes
+from scraper.store.hashes import safe_picture_hash
 from scraper.store.media import FORMAT_EXT, picture_format
 from scraper.store.models import Post, Profile, ProfileSnapshot, SyncRun, utcnow
 
@@ -481,6 +482,7 @@ def _attach_files(post: Post, record: PostRecord, stem: str, media: _MediaCopier
             stored = media.image(source, dest) if source else None
             if stored is not None:
                 item.file, item.thumb = stored, None
+                item.phash = safe_picture_hash(media.root / stored)
         if item.file and not media.exists(item.thumb):
             item.thumb = media.thumbnail(item.file, dest)
         if item.is_video and not media.exists(item.video_file):

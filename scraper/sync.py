@@ -620,6 +620,8 @@ class AccountSync:
                     item.video_file = result.file
                 else:
                     item.file, item.thumb = result.file, result.thumb
+                    if result.phash is not None:
+                        item.phash = result.phash
                 if not result.skipped:
                     self.result.media_downloaded += 1
             if session.dirty:

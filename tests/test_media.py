@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from scraper.store import media
 from scraper.store.db import open_engine
+from scraper.store.hashes import NO_HASH
 from scraper.store.media import (
     BAD_PATH,
     CONNECTION_ERROR,
@@ -120,6 +121,7 @@ def test_jpeg_is_saved_with_a_thumbnail(
         "ermua/thumbs/ABC123_0.jpg",
         len(body),
         None,
+        phash=NO_HASH,  # one colour: a plain picture has no hash to match (scraper.store.hashes)
     )
     assert (root / "ermua/ABC123_0.jpg").read_bytes() == body
     with Image.open(root / "ermua/thumbs/ABC123_0.jpg") as thumb:

@@ -30,6 +30,7 @@ from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scraper.store.hashes import safe_picture_hash
 from scraper.store.models import MediaItem, Profile
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ class MediaJob:
 
 @dataclass
 class MediaResult:
-    """What became of a job: the saved file and thumbnail (relative paths), or why nothing was kept."""
+    """What became of a job: the saved file and thumbnail (relative paths) and, for a post's picture,
+    its perceptual hash (``scraper.store.hashes``); or why nothing was kept."""
 
     job: MediaJob
     file: str | None
@@ -101,6 +103,7 @@ class MediaResult:
     size: int
     error: str | None
     skipped: bool = False
+    phash: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -250,14 +253,15 @@ class MediaDownloader:
                 raise failure from exc
         finally:
             part.unlink(missing_ok=True)
-        thumb = None
+        thumb = phash = None
         if job.kind == "image":
             try:
                 thumb = self._thumbnail(final, target)
             except _Failed:
                 final.unlink(missing_ok=True)  # a result with an error keeps nothing
                 raise
-        return MediaResult(job, self._relative(final), thumb, written, None)
+            phash = safe_picture_hash(final)
+        return MediaResult(job, self._relative(final), thumb, written, None, phash=phash)
 
     def _receive(self, job: MediaJob, part: Path, stop: threading.Event) -> tuple[str, int]:
         """Stream the answer into ``part``; the extension it suggests and the bytes written."""
@@ -296,11 +300,12 @@ class MediaDownloader:
                     _verify_image(path, self.max_image_pixels)
                 except _Failed:
                     continue  # replaced by the download, or left for cleanup() if the type changed
-            thumb = None
+            thumb = phash = None
             if job.kind == "image":
                 thumb_path = self._thumb_path(target)
                 thumb = self._relative(thumb_path) if _is_image(thumb_path) else self._thumbnail(path, target)
-            return MediaResult(job, self._relative(path), thumb, 0, None, skipped=True)
+                phash = safe_picture_hash(path)
+            return MediaResult(job, self._relative(path), thumb, 0, None, skipped=True, phash=phash)
         return None
 
     def _thumbnail(self, src: Path, target: Path) -> str | None:

@@ -199,6 +199,9 @@ class MediaItem(Base):
     file: Mapped[str | None] = mapped_column(Text)  # image (or video thumbnail), relative to the media root
     thumb: Mapped[str | None] = mapped_column(Text)  # about 320 px JPEG for galleries
     video_file: Mapped[str | None] = mapped_column(Text)
+    # pHash of the picture in ``file`` (16 hex digits, ``scraper.store.hashes``): NULL not hashed
+    # yet, "" none to be had (a plain picture, or a file that could not be read).
+    phash: Mapped[str | None] = mapped_column(String(16))
 
     post: Mapped[Post] = relationship(back_populates="media")
 
