@@ -5,7 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
-from ui import accounts, captions, comments, compare, engagement, frequency, gallery, profile, sidebar
+from ui import (
+    accounts,
+    captions,
+    comments,
+    community,
+    compare,
+    engagement,
+    frequency,
+    gallery,
+    profile,
+    search,
+    sidebar,
+)
 from ui.state import language
 
 lang = language()
@@ -21,6 +33,8 @@ PAGES = [
     (frequency.page, "ui.page.frequency", "frequency", "calendar_month"),
     (engagement.page, "ui.page.engagement", "engagement", "favorite"),
     (compare.page, "ui.page.compare", "compare", "compare_arrows"),
+    (search.page, "ui.page.search", "search", "search"),
+    (community.page, "ui.page.community", "community", "hub"),
 ]
 st.navigation(
     [

@@ -127,6 +127,14 @@ def test_sync_from_the_sidebar_then_every_page_draws(server: str, page: Page) ->
     page.goto(f"{server}/comments?account={ACCOUNT}")
     expect(main.get_by_text(f"python -m scraper sync {ACCOUNT} --comments")).to_be_visible(timeout=30_000)
     no_error(page)
+    # One search over every stored account, from its link: the week chart, then the matches
+    # (the last word is also a prefix: "a" finds the captions' words starting with it).
+    page.goto(f"{server}/search?q=a")
+    expect(main.locator(".vega-embed svg, .vega-embed canvas")).to_have_count(1, timeout=30_000)
+    expect(main.get_by_role("link", name="Open on Instagram").first).to_be_visible()
+    expect(main.get_by_role("textbox", name="Search the captions and comments")).to_have_value("a")
+    no_error(page)
+    page.screenshot(path=ARTIFACTS / "3-search.png", full_page=True)
 
 
 def test_the_open_link_keeps_account_and_view(server: str, page: Page) -> None:
@@ -182,6 +190,17 @@ def test_compare_opens_a_group_from_its_link(served: tuple[str, dict[str, str]],
     assert "group=ermua" in page.url
     no_error(page)
     page.screenshot(path=ARTIFACTS / "6-compare-group.png", full_page=True)
+
+    # The group's network: the accounts tag people around them (their comments are not stored yet).
+    page.goto(f"{server}/community?group=ermua")
+    expect(main.get_by_text("The network of the 2 accounts of the group ermua.")).to_be_visible(
+        timeout=30_000
+    )
+    expect(main.locator(".vega-embed svg, .vega-embed canvas").first).to_be_visible(timeout=30_000)
+    expect(main.get_by_role("button", name="Download GEXF")).to_be_visible()
+    assert "group=ermua" in page.url
+    no_error(page)
+    page.screenshot(path=ARTIFACTS / "7-community-group.png", full_page=True)
 
 
 def test_the_comments_page_after_a_sync_with_comments(served: tuple[str, dict[str, str]], page: Page) -> None:

@@ -3,7 +3,7 @@ images."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import altair as alt
@@ -131,12 +131,13 @@ def choice(
     return str(picked or default)
 
 
-def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
-    """A button that downloads ``frame`` as CSV (UTF-8 with BOM, so spreadsheets read accents)."""
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
+    """A button that downloads ``frame`` as CSV (UTF-8 with BOM, so spreadsheets read accents); a
+    function giving the frame is called only when the button is clicked."""
     st.download_button(
         t("ui.download_csv", language()),
         # Built only when clicked: every page has several of these, and reruns should stay cheap.
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        lambda: (frame() if callable(frame) else frame).to_csv(index=False).encode("utf-8-sig"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,

@@ -4,12 +4,21 @@ account, its data is read again on the next rerun, and the cached data of every 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
-from insights import accounts, captions, comments, data
+from insights import accounts, captions, comments, data, matches, network
 from insights.accounts import Revisions
-from insights.search import count_comment_matches, count_matches, search_captions, search_comments
+from insights.search import (
+    count_all_matches,
+    count_comment_matches,
+    count_matches,
+    matches_per_week,
+    search_captions,
+    search_comments,
+)
 from scraper.store import groups as stored_groups
 from ui.state import archive
 
@@ -155,3 +164,106 @@ def comment_search(
     """The account's comments matching ``query`` (a page of them) and how many match in all."""
     revs = revisions([username])
     return _comment_search(archive().settings.db_url, query, profile_id, limit, offset, revs)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _network(
+    db_url: str, members: tuple[str, ...], kinds: tuple[str, ...], min_weight: int, revs: Revisions
+) -> network.Network:
+    with archive().sessions() as session:
+        return network.network(session, list(members), kinds=kinds, min_weight=min_weight)
+
+
+def group_network(members: list[str], kinds: list[str], min_weight: int) -> network.Network:
+    """The network of the accounts ``members`` with edges of ``kinds`` weighing at least ``min_weight``."""
+    key = tuple(sorted(members))
+    revs = revisions(members)
+    return _network(archive().settings.db_url, key, tuple(sorted(kinds)), min_weight, revs)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _shared_hashtags(db_url: str, members: tuple[str, ...], revs: Revisions) -> pd.DataFrame:
+    with archive().sessions() as session:
+        return network.shared_hashtags(session, list(members))
+
+
+def shared_hashtags(members: list[str]) -> pd.DataFrame:
+    """The hashtags two or more of the accounts ``members`` used."""
+    return _shared_hashtags(archive().settings.db_url, tuple(sorted(members)), revisions(members))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _hashtag_months(
+    db_url: str, members: tuple[str, ...], hashtags: tuple[str, ...], revs: Revisions
+) -> pd.DataFrame:
+    with archive().sessions() as session:
+        return network.hashtag_months(session, list(members), hashtags)
+
+
+def hashtag_months(members: list[str], hashtags: list[str]) -> pd.DataFrame:
+    """How the accounts ``members`` used ``hashtags`` month by month."""
+    key, tags = tuple(sorted(members)), tuple(sorted(hashtags))
+    return _hashtag_months(archive().settings.db_url, key, tags, revisions(members))
+
+
+# The search page's reads: ``usernames`` are the accounts searched (all stored ones, or a group's),
+# so the key holds their revisions; the period's ends are aware datetimes or None.
+Period = tuple[datetime | None, datetime | None]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _town_weeks(
+    db_url: str, query: str, usernames: tuple[str, ...], period: Period, revs: Revisions
+) -> pd.DataFrame:
+    with archive().sessions() as session:
+        return matches_per_week(session, query, usernames=usernames, since=period[0], until=period[1])
+
+
+def town_weeks(query: str, usernames: list[str], period: Period) -> pd.DataFrame:
+    """The captions and comments of the accounts matching ``query``, counted per week, account and kind."""
+    key = tuple(sorted(usernames))
+    return _town_weeks(archive().settings.db_url, query, key, period, revisions(usernames))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _town_search(
+    db_url: str,
+    query: str,
+    usernames: tuple[str, ...],
+    period: Period,
+    limit: int,
+    offset: int,
+    revs: Revisions,
+) -> tuple[pd.DataFrame, int]:
+    with archive().sessions() as session:
+        since, until = period
+        frame = matches.matches_frame(
+            session, query, usernames=usernames, since=since, until=until, limit=limit, offset=offset
+        )
+        thumbs = matches.thumbnails(session, list(frame["shortcode"]))  # one query for the page
+        frame["thumb"] = frame["shortcode"].map(thumbs)
+        total = count_all_matches(session, query, usernames=usernames, since=since, until=until)
+        return frame, total
+
+
+def town_search(
+    query: str, usernames: list[str], period: Period, limit: int, offset: int
+) -> tuple[pd.DataFrame, int]:
+    """A page of the captions and comments of the accounts matching ``query``, newest first, each with
+    its post's thumbnail (``thumb``, missing without one); and how many match in all."""
+    key = tuple(sorted(usernames))
+    return _town_search(archive().settings.db_url, query, key, period, limit, offset, revisions(usernames))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _town_matches(
+    db_url: str, query: str, usernames: tuple[str, ...], period: Period, revs: Revisions
+) -> pd.DataFrame:
+    with archive().sessions() as session:
+        return matches.matches_frame(session, query, usernames=usernames, since=period[0], until=period[1])
+
+
+def town_matches(query: str, usernames: list[str], period: Period) -> pd.DataFrame:
+    """Every caption and comment of the accounts matching ``query`` (for a download), newest first."""
+    key = tuple(sorted(usernames))
+    return _town_matches(archive().settings.db_url, query, key, period, revisions(usernames))
