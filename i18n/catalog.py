@@ -749,6 +749,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Ningún hashtag lo usan dos cuentas del grupo.",
     },
     "ui.community.hashtag": {"en": "Hashtag over time", "es": "Hashtag en el tiempo"},
+    "ui.community.reposts": {
+        "en": "Pictures posted again",
+        "es": "Imágenes publicadas de nuevo",
+    },
+    "ui.community.no_reposts": {
+        "en": "No picture of these accounts was posted again by them (among the pictures with a hash).",
+        "es": "Ninguna imagen de estas cuentas se ha vuelto a publicar entre ellas (entre las imágenes "
+        "con hash).",
+    },
+    "ui.community.reposts_unhashed": {
+        "en": "Pictures of these accounts with no hash yet, so not compared: {count}. Run "
+        "`python -m scraper hashes --backfill` to hash them.",
+        "es": "Imágenes de estas cuentas aún sin hash, que no se comparan: {count}. Ejecuta "
+        "`python -m scraper hashes --backfill` para calcularlo.",
+    },
+    "ui.community.reposts_page": {"en": "Page of sets", "es": "Página de grupos"},
+    "ui.community.reposts_shown": {
+        "en": "Sets {first}-{last} of {total}, newest first (by their first post).",
+        "es": "Grupos {first}-{last} de {total}, los más recientes primero (por su primera publicación).",
+    },
+    "ui.community.repost_set": {
+        "en": "{count} posts with the same picture, oldest first:",
+        "es": "{count} publicaciones con la misma imagen, de la más antigua a la más reciente:",
+    },
+    "ui.community.repost_first": {"en": "Posted it first", "es": "La publicó primero"},
+    "ui.community.reposts_about": {
+        "en": "Pictures match when their perceptual hashes differ in {bits} bits or fewer: the same picture, "
+        "re-encoded or resized. A carousel's own pictures never match each other.",
+        "es": "Dos imágenes coinciden cuando sus hashes perceptuales difieren en {bits} bits o menos: la "
+        "misma imagen, recomprimida o redimensionada. Las imágenes de un mismo carrusel nunca coinciden "
+        "entre sí.",
+    },
     "ui.no_posts": {
         "en": "No posts stored for this account yet.",
         "es": "Aún no hay publicaciones guardadas de esta cuenta.",

@@ -15,11 +15,12 @@ candidates are compared in full. With numpy this takes about 2 s for 100,000 has
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scraper.store import groups
@@ -82,9 +83,12 @@ def close_pairs(hashes: np.ndarray, threshold: int = THRESHOLD) -> np.ndarray:
     return np.stack([codes // n, codes % n], axis=1)
 
 
-def repost_sets(session: Session, group: str | None = None) -> list[list[RepostPost]]:
+def repost_sets(
+    session: Session, group: str | None = None, *, usernames: Sequence[str] | None = None
+) -> list[list[RepostPost]]:
     """Sets of posts whose pictures match, each oldest first, ordered by their first post's time; with
-    ``group``, among the posts of its accounts only (AccountNotFound for no such group)."""
+    ``group``, among the posts of its accounts only (AccountNotFound for no such group); with
+    ``usernames``, among those accounts' posts only."""
     query = (
         select(MediaItem.phash, Post.id, Post.shortcode, Post.taken_at, Profile.username)
         .join(Post, Post.id == MediaItem.post_id)
@@ -94,6 +98,8 @@ def repost_sets(session: Session, group: str | None = None) -> list[list[RepostP
     )
     if group is not None:
         query = query.where(Profile.username.in_(groups.members(session, group)))
+    if usernames is not None:
+        query = query.where(Profile.username.in_(list(usernames)))
     rows = session.execute(query).all()
     if not rows:
         return []
@@ -122,3 +128,16 @@ def repost_sets(session: Session, group: str | None = None) -> list[list[RepostP
     }
     ordered = sorted(sets, key=lambda ids: [(posts[p].taken_at, posts[p].shortcode) for p in ids])
     return [[posts[p] for p in ids] for ids in ordered]
+
+
+def unhashed_count(session: Session, usernames: Sequence[str]) -> int:
+    """The accounts' stored pictures that have a file and no hash yet (``python -m scraper hashes
+    --backfill`` hashes them): they are not compared until then."""
+    query = (
+        select(func.count())
+        .select_from(MediaItem)
+        .join(Post, Post.id == MediaItem.post_id)
+        .join(Profile, Profile.id == Post.profile_id)
+        .where(MediaItem.file.is_not(None), MediaItem.phash.is_(None), Profile.username.in_(list(usernames)))
+    )
+    return session.scalar(query) or 0

@@ -1,25 +1,31 @@
 """The Community page: a group's network (who its accounts mention, tag and hear from), the people who
-connect most of its accounts, and the hashtags they share."""
+connect most of its accounts, the hashtags they share, and the pictures they posted again (reposts)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from i18n import t
 from insights import community, network
 from insights.charts import column_labels
+from insights.data import post_url
+from insights.reposts import THRESHOLD
 from ui import data
-from ui.common import chart, csv_download, pick_group
+from ui.common import chart, csv_download, image, pick_group
 from ui.sidebar import accounts
-from ui.state import language
+from ui.state import language, timezone
 from ui.text import inert
 
 # How many people around the group the chart shows at first (the members are always shown).
 TOP = 50
 TOP_MAX = 300
+REPOST_PAGE = 10  # sets of reposts shown at a time
+REPOST_ROW = 4  # posts side by side in a set (more wrap to the next row)
+THUMB = 160  # px
 
 
 def page() -> None:
@@ -81,6 +87,12 @@ def page() -> None:
         )
         csv_download(linked, f"{group}-connectors", "community-connectors-csv")
 
+    _hashtags(group, members, lang)
+    _reposts(group, members, lang)
+
+
+def _hashtags(group: str, members: list[str], lang: str) -> None:
+    """The hashtags several members used, and a chosen one's posts per month by member."""
     st.subheader(t("ui.community.hashtags", lang))
     shared = data.shared_hashtags(members)
     if shared.empty:
@@ -94,6 +106,58 @@ def page() -> None:
     months = data.hashtag_months(members, [str(picked)])
     chart(community.hashtag_months_chart(months, str(picked), lang))
     csv_download(months, f"{group}-hashtag-months", "community-months-csv")
+
+
+def _reposts(group: str, members: list[str], lang: str) -> None:
+    """The sets of the members' posts whose pictures are the same or nearly, newest set first, a page
+    at a time: each set's posts side by side, oldest first (who posted it first), with the account,
+    the time (chosen time zone), the thumbnail and a link to Instagram."""
+    st.subheader(t("ui.community.reposts", lang))
+    found, unhashed = data.group_reposts(members)
+    if unhashed:
+        st.warning(t("ui.community.reposts_unhashed", lang, count=unhashed))
+    if found.empty:
+        st.info(t("ui.community.no_reposts", lang))
+        return
+    tz = timezone()
+    shown = found.assign(taken_at=found["taken_at"].dt.tz_convert(tz))
+    total = int(shown["set"].max())
+    pages = max(1, -(-total // REPOST_PAGE))
+    number = 1
+    if pages > 1:
+        number = int(
+            st.number_input(t("ui.community.reposts_page", lang), 1, pages, 1, key="community_reposts_page")
+        )
+    first = (number - 1) * REPOST_PAGE + 1
+    last = min(total, first + REPOST_PAGE - 1)
+    st.caption(t("ui.community.reposts_shown", lang, first=first, last=last, total=total))
+    page = shown[shown["set"].between(first, last)]
+    thumbs = data.thumbnails(members, list(page["shortcode"]))  # one query for the page
+    for _, posts in page.groupby("set", sort=True):
+        with st.container(border=True):
+            _repost_set(posts, thumbs, lang)
+    csv_download(
+        shown.assign(url=shown["shortcode"].map(post_url)), f"{group}-reposts", "community-reposts-csv"
+    )
+    st.caption(t("ui.community.reposts_about", lang, bits=THRESHOLD))
+
+
+def _repost_set(posts: pd.DataFrame, thumbs: dict[str, str], lang: str) -> None:
+    """One set's posts side by side, oldest first, ``REPOST_ROW`` to a row."""
+    rows = list(posts.itertuples())
+    st.caption(t("ui.community.repost_set", lang, count=len(rows)))
+    for start in range(0, len(rows), REPOST_ROW):
+        for place, post in zip(st.columns(REPOST_ROW), rows[start : start + REPOST_ROW], strict=False):
+            with place:
+                if not image(thumbs.get(str(post.shortcode)), width=THUMB):
+                    st.caption(t("ui.gallery.no_image", lang))
+                when = post.taken_at.strftime("%Y-%m-%d %H:%M")
+                st.caption(inert(f"{post.username} · {when}"))
+                if post is rows[0]:
+                    st.caption(t("ui.community.repost_first", lang))
+                st.link_button(
+                    t("ui.post.link", lang), post_url(str(post.shortcode)), icon=":material/open_in_new:"
+                )
 
 
 def _file_download(build: Callable[[], bytes], group: str, format: str, mime: str, lang: str) -> None:

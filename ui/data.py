@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from insights import accounts, captions, comments, data, matches, network
+from insights import accounts, captions, comments, data, matches, network, reposts
 from insights.accounts import Revisions
 from insights.search import (
     count_all_matches,
@@ -204,6 +204,42 @@ def hashtag_months(members: list[str], hashtags: list[str]) -> pd.DataFrame:
     """How the accounts ``members`` used ``hashtags`` month by month."""
     key, tags = tuple(sorted(members)), tuple(sorted(hashtags))
     return _hashtag_months(archive().settings.db_url, key, tags, revisions(members))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _reposts(db_url: str, members: tuple[str, ...], revs: Revisions) -> tuple[pd.DataFrame, int]:
+    with archive().sessions() as session:
+        sets = reposts.repost_sets(session, usernames=members)
+        unhashed = reposts.unhashed_count(session, members)
+    rows = [
+        (number, post.username, post.shortcode, post.taken_at)
+        for number, found in enumerate(reversed(sets), start=1)
+        for post in found
+    ]
+    frame = pd.DataFrame(rows, columns=["set", "username", "shortcode", "taken_at"])
+    frame["taken_at"] = pd.to_datetime(frame["taken_at"], utc=True)
+    return frame, unhashed
+
+
+def group_reposts(members: list[str]) -> tuple[pd.DataFrame, int]:
+    """The sets of the accounts' posts whose pictures are the same or nearly, one row per post
+    (``set``, ``username``, ``shortcode``, ``taken_at``), newest set first (by its first post), each set
+    oldest first; and how many of their pictures have no hash yet (not compared)."""
+    return _reposts(archive().settings.db_url, tuple(sorted(members)), revisions(members))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _thumbnails(
+    db_url: str, members: tuple[str, ...], shortcodes: tuple[str, ...], revs: Revisions
+) -> dict[str, str]:
+    with archive().sessions() as session:
+        return matches.thumbnails(session, list(shortcodes))
+
+
+def thumbnails(members: list[str], shortcodes: list[str]) -> dict[str, str]:
+    """The thumbnail of each of the accounts' posts ``shortcodes`` (one query), by shortcode."""
+    key, codes = tuple(sorted(members)), tuple(sorted(set(shortcodes)))
+    return _thumbnails(archive().settings.db_url, key, codes, revisions(members))
 
 
 # The search page's reads: ``usernames`` are the accounts searched (all stored ones, or a group's),
