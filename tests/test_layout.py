@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("scraper", "insights", "ui", "i18n")
+PACKAGES = ("scraper", "insights", "reports", "ui", "i18n")
 
 # The bottom of the engine: settings, readable errors, plain records, the log file.
 BASE = ("scraper.config", "scraper.errors", "scraper.records", "scraper.logs", "i18n")
@@ -41,10 +41,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "scraper.tasks": ("scraper.workers",),
     # The command line's "demo" command is the one door from the engine to the replay; its "search"
     # and "network" read through insights, as the dashboard does.
-    "scraper.__main__": (*ENGINE, "scraper.workers", "scraper.replay.demo", "insights"),
+    "scraper.__main__": (*ENGINE, "scraper.workers", "scraper.replay.demo", "insights", "reports"),
     "scraper.replay": ("scraper", "i18n"),
     "insights": ("insights", "scraper.store", "scraper.config", "i18n"),
-    "ui": ("ui", "insights", *ENGINE, "scraper.workers"),
+    # A report (HTML or PDF) is made of the same frames and charts as the pages.
+    "reports": ("reports", "insights", "scraper.store", "scraper.config", "scraper.errors", "i18n"),
+    "ui": ("ui", "insights", "reports", *ENGINE, "scraper.workers"),
     "dashboard": ("ui", "i18n", "scraper.config", "scraper.logs"),
 }
 # The only modules that may import streamlit: the pages, and the replay's harness that serves them.
