@@ -8,6 +8,7 @@ from i18n import t
 from ui import (
     accounts,
     captions,
+    changes,
     comments,
     community,
     compare,
@@ -35,6 +36,7 @@ PAGES = [
     (compare.page, "ui.page.compare", "compare", "compare_arrows"),
     (search.page, "ui.page.search", "search", "search"),
     (community.page, "ui.page.community", "community", "hub"),
+    (changes.page, "ui.page.changes", "changes", "history"),
 ]
 st.navigation(
     [

@@ -55,17 +55,18 @@ def groups_revision(session: Session) -> tuple[object, ...]:
 
 def accounts_frame(session: Session) -> pd.DataFrame:
     """One row per stored account: username, name, posts stored, followers, last sync and its status."""
-    counts = writes.post_counts(session)
-    runs = writes.last_runs(session)
+    profiles = list(session.scalars(select(Profile).order_by(Profile.username)))
+    # The last run of each listed account only: runs of names never stored are not read.
+    runs = writes.last_runs(session, [p.username for p in profiles])
     rows = []
-    for profile in session.scalars(select(Profile).order_by(Profile.username)):
+    for profile in profiles:
         run = runs.get(profile.username)
         rows.append(
             {
                 "username": profile.username,
                 "full_name": profile.full_name,
                 "is_demo": profile.is_demo,
-                "posts": counts.get(profile.id, 0),
+                "posts": profile.posts_stored,
                 "followers": profile.followers,
                 "last_sync": profile.last_synced_at,
                 "status": run.status if run else None,

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from i18n import MESSAGES, t
+from i18n import MESSAGES, number_symbols, t
 from scraper.store.models import POST_TYPES
 
 # The post types in the order charts show them.
@@ -26,6 +26,7 @@ DAY_FORMAT = "%Y-%m-%d"
 MONTH_FORMAT = "%Y-%m"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 MAX_TICKS = 16
+AnyChart = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart | alt.FacetChart | alt.ConcatChart
 
 
 def empty(columns: Sequence[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -92,6 +93,17 @@ def thin(frame: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
 def period_label(starts: pd.Series, period: str) -> pd.Series:
     """Readable labels for period starts: 2024-03-04 for days and weeks, 2024-03 for months."""
     return starts.dt.strftime(MONTH_FORMAT if period == "month" else DAY_FORMAT)
+
+
+def localized(spec: AnyChart, lang: str) -> AnyChart:
+    """A copy of ``spec`` whose d3 number formats (axes, tooltips) write numbers as ``lang`` does."""
+    copy = spec.copy(deep=True)
+    config = copy.config if isinstance(copy.config, alt.Config) else alt.Config()
+    decimal, thousands = number_symbols(lang)
+    number = alt.NumberLocale(decimal=decimal, thousands=thousands, grouping=[3], currency=["", ""])
+    config.locale = alt.Locale(number=number)
+    copy.config = config
+    return copy
 
 
 def title(key: str, lang: str, subtitle: str | None = None, **params: object) -> alt.TitleParams:

@@ -80,22 +80,28 @@ def engagement(likes: pd.Series, comments: pd.Series, followers: pd.Series) -> p
 
 
 def _posts_query(usernames: Sequence[str] | None) -> Select[*tuple[Any, ...]]:
-    """Every stored post with its profile, media count, first thumbnail and whether its caption changed."""
-    media = (
-        select(
-            MediaItem.post_id,
-            func.count().label("media_count"),
-            func.min(MediaItem.position).label("first_position"),
-        )
-        .group_by(MediaItem.post_id)
-        .subquery()
+    """Every stored post of the accounts ``usernames`` (None: of all) with its profile, media count, first
+    thumbnail and whether its caption changed.
+
+    The media and caption counts are grouped over the posts of those accounts only (through the index on
+    ``posts.profile_id``), so an account's page costs what its own posts cost, whatever the archive holds.
+    """
+    media_select = select(
+        MediaItem.post_id,
+        func.count().label("media_count"),
+        func.min(MediaItem.position).label("first_position"),
+    ).group_by(MediaItem.post_id)
+    edits_select = select(CaptionVersion.post_id, func.count().label("edits")).group_by(
+        CaptionVersion.post_id
     )
+    if usernames is not None:
+        owners = select(Profile.id).where(Profile.username.in_(list(usernames)))
+        owned = select(Post.id).where(Post.profile_id.in_(owners))
+        media_select = media_select.where(MediaItem.post_id.in_(owned))
+        edits_select = edits_select.where(CaptionVersion.post_id.in_(owned))
+    media = media_select.subquery()
+    edits = edits_select.subquery()
     first = aliased(MediaItem)
-    edits = (
-        select(CaptionVersion.post_id, func.count().label("edits"))
-        .group_by(CaptionVersion.post_id)
-        .subquery()
-    )
     query: Select[*tuple[Any, ...]] = (
         select(
             Post.id,

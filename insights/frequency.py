@@ -76,7 +76,7 @@ def posts_per_period_chart(
         # Counts cannot be thinned without lying: the oldest periods are left out instead.
         latest = np.sort(data["period_start"].unique())[-(MAX_ROWS // max(1, data["username"].nunique())) :]
         data = data[data["period_start"].isin(latest)]
-        subtitle = t("chart.note.latest_periods", lang, shown=len(latest))
+        subtitle = t("chart.note.latest_periods", lang, count=len(latest), shown=len(latest))
     x_title = t(f"chart.period.{period}", lang)
     y = alt.Y("posts:Q", title=t("chart.posts", lang))
     tooltip = [
@@ -181,7 +181,7 @@ def calendar_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
         per_year = data.groupby("year").size().sort_index(ascending=False)
         kept = per_year.index[per_year.cumsum() <= MAX_ROWS]
         data = data[data["year"].isin(kept)]
-        subtitle = t("chart.note.latest_years", lang, first=int(min(kept)))
+        subtitle = t("chart.note.latest_years", lang, first=str(int(min(kept))))
     return (
         alt.Chart(data[["label", "posts", "week", "day", "year"]])
         .mark_rect(cornerRadius=2)

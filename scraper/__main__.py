@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import errno
 import getpass
 import logging
 import sys
@@ -15,16 +17,19 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from i18n import t
+from i18n import LANGUAGES, format_datetime, format_number, format_size, format_time, t
 from scraper import errors
 from scraper.archive import Archive
 from scraper.config import Settings, load_settings, normalize_username, parse_date
 from scraper.errors import ExitCode, ScraperError
+from scraper.instagram.browser import BROWSERS
 from scraper.instagram.login import Login
 from scraper.logs import setup_logging
 from scraper.store import writes
+from scraper.store.changes import FOLLOWER_THRESHOLD
 from scraper.store.models import Profile
 from scraper.sync import COMMENTS_DAYS, Progress, SyncOptions, SyncPhase, SyncResult
+from scraper.workers import notify
 
 log = logging.getLogger("scraper.cli")
 
@@ -34,6 +39,31 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def _percent(value: str) -> float:
+    number = float(value)
+    if not 0 <= number < 10_000:
+        raise argparse.ArgumentTypeError("must be a percentage, 0 or more")
+    return number
+
+
+def _add_change_options(parser: argparse.ArgumentParser) -> None:
+    """--notify and --follower-threshold, of ``sync`` and ``watch run``."""
+    parser.add_argument(
+        "--notify",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="POST each sync's changes to URL (JSON; plain text for an ntfy topic); repeatable",
+    )
+    parser.add_argument(
+        "--follower-threshold",
+        type=_percent,
+        default=FOLLOWER_THRESHOLD,
+        metavar="PERCENT",
+        help=f"record the follower count as changed once it moved by PERCENT (default {FOLLOWER_THRESHOLD:g})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sync in this process even when SCRAPER_BROKER_URL sends syncs to Celery workers",
     )
+    _add_change_options(sync)
 
     export = commands.add_parser("export", parents=[common], help="write an account's stored posts to stdout")
     export.add_argument("username", metavar="USERNAME")
@@ -112,7 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
     cleanup.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
 
     login = commands.add_parser("login", parents=[common], help="log in to Instagram and save the session")
-    login.add_argument("user", metavar="USER")
+    login.add_argument(
+        "user", metavar="USER", nargs="?", help="the account (with --from-browser: checked, if given)"
+    )
+    login.add_argument(
+        "--from-browser",
+        choices=list(BROWSERS),
+        metavar="BROWSER",
+        help=f"take the Instagram login of this browser on this computer ({', '.join(BROWSERS)})",
+    )
+    login.add_argument(
+        "--profile",
+        type=Path,
+        metavar="PATH",
+        help="the browser's profile folder, or its cookie file (default: the browser's own profile)",
+    )
 
     commands.add_parser("demo", parents=[common], help="store the demo accounts (replayed, no network)")
 
@@ -178,6 +223,23 @@ def build_parser() -> argparse.ArgumentParser:
     reposts.add_argument("--group", metavar="NAME", help="only the posts of this group's accounts")
     reposts.add_argument("--format", choices=["json", "csv"], default="json")
 
+    report = commands.add_parser(
+        "report", parents=[common], help="a report on an account or a group, as one HTML file or an A4 PDF"
+    )
+    subject = report.add_mutually_exclusive_group(required=True)
+    subject.add_argument("username", nargs="?", metavar="USERNAME", help="the stored account to report on")
+    subject.add_argument("--group", metavar="NAME", help="the group to report on")
+    report.add_argument("--since", metavar="DATE", help="only posts from DATE on (YYYY-MM-DD, in --tz)")
+    report.add_argument("--until", metavar="DATE", help="only posts up to DATE, that day included")
+    report.add_argument("--format", choices=["html", "pdf"], default="html")
+    report.add_argument("-o", "--output", required=True, metavar="FILE", type=Path, help="where to write it")
+    report.add_argument(
+        "--lang", choices=list(LANGUAGES), help="the report's language (default: SCRAPER_LANG or the locale)"
+    )
+    report.add_argument(
+        "--tz", default="UTC", metavar="ZONE", help="days and hours in this time zone (default UTC)"
+    )
+
     watch = commands.add_parser("watch", help="refresh a list of accounts on a schedule")
     watch_commands = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
     watch_add = watch_commands.add_parser("add", parents=[common], help="watch accounts")
@@ -200,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch_run.add_argument(
         "--cleanup-every", default="24h", help="delete unused media files this often (default 24h; 0: never)"
     )
+    _add_change_options(watch_run)
     return parser
 
 
@@ -219,12 +282,13 @@ class ProgressLine:
                 self.lang,
                 user=progress.username,
                 seconds=round(progress.wait_seconds),
-                until=f"{progress.wait_until.astimezone():%H:%M:%S}",
+                until=format_time(progress.wait_until.astimezone(), self.lang),
             )
         elif progress.phase == SyncPhase.COMMENTS:
             text = t(
                 "cli.sync.comments_progress",
                 self.lang,
+                count=progress.total or 0,
                 user=progress.username,
                 done=progress.done,
                 total=progress.total or 0,
@@ -233,12 +297,19 @@ class ProgressLine:
             text = t(
                 "cli.sync.progress",
                 self.lang,
+                count=progress.total,
                 user=progress.username,
                 done=progress.done,
                 total=progress.total,
             )
         else:
-            text = t("cli.sync.progress_unknown", self.lang, user=progress.username, done=progress.done)
+            text = t(
+                "cli.sync.progress_unknown",
+                self.lang,
+                count=progress.done,
+                user=progress.username,
+                done=progress.done,
+            )
         if text == self._last:
             return
         self._last = text
@@ -270,14 +341,54 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCod
         max_comments=args.max_comments,
         refresh_comments=args.refresh_comments,
         comments_days=max(args.comments_days, 0),
+        follower_threshold=args.follower_threshold,
     )
+    remote = settings.broker_url is not None and not args.here
+    # The workers tell SCRAPER_NOTIFY's URLs themselves.
+    notifier = _notifier(args.notify, () if remote else settings.notify_urls, lang)  # checked first
     archive = Archive(settings)
     login = archive.choose_session(args.session)
     if options.comments and login is None:  # before any request
         raise errors.LoginNeeded("error.comments_login", user=usernames[0])
+    try:
+        return _sync_all(archive, usernames, options, login, notifier, remote, lang)
+    finally:
+        notifier.close()
+
+
+def _notifier(given: Sequence[str], configured: Sequence[str], lang: str) -> notify.Notifier:
+    """The notifier of ``--notify`` URLs (checked: BadInput) and of SCRAPER_NOTIFY's."""
+    for url in given:
+        try:
+            notify.check_url(url)
+        except ValueError:
+            # Not the whole value: a URL's path or query may hold a token, and the message is logged.
+            shown = notify.shown(url) if "://" in url else url[:40]
+            raise errors.BadInput("error.bad_notify_url", value=shown) from None
+    return notify.Notifier(notify.urls_of(given, configured), lang)
+
+
+def _changes(archive: Archive, result: SyncResult, notifier: notify.Notifier, lang: str) -> None:
+    """Say how many changes the sync recorded, and send them to the notifier's URLs (in the background)."""
+    batch = notify.batch_of_run(archive.sessions, result.run_id)
+    if batch is None:
+        return
+    print(t("cli.sync.changes", lang, count=len(batch.changes), user=result.username), flush=True)
+    notifier.send(batch)
+
+
+def _sync_all(
+    archive: Archive,
+    usernames: list[str],
+    options: SyncOptions,
+    login: Login | None,
+    notifier: notify.Notifier,
+    remote: bool,
+    lang: str,
+) -> ExitCode:
+    """Sync the accounts one after the other, here or on the workers; the exit code of the first failure."""
     code = ExitCode.OK
     cancel = threading.Event()
-    remote = settings.broker_url is not None and not args.here
     for username in usernames:
         line = ProgressLine(lang)
         try:
@@ -290,6 +401,9 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCod
             print(t("error.interrupted", lang), file=sys.stderr)
             return ExitCode.INTERRUPTED
         line.end()
+        if result.error is None:
+            _print_done(result, lang)
+        _changes(archive, result, notifier, lang)  # a sync that failed halfway may have seen some too
         if result.error is not None:
             print(
                 t("cli.sync.failed", lang, user=username, message=result.error.message(lang)), file=sys.stderr
@@ -302,8 +416,6 @@ def cmd_sync(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCod
                 ExitCode.DISK_FULL,
             ):
                 return result.error.exit_code  # the next accounts would fail the same way
-            continue
-        _print_done(result, lang)
     return code
 
 
@@ -314,11 +426,11 @@ def _print_done(result: SyncResult, lang: str) -> None:
             "cli.sync.done",
             lang,
             user=result.username,
-            new=result.new,
-            updated=result.updated,
-            media=result.media_downloaded,
-            requests=result.api_requests,
-            seconds=f"{result.seconds:.1f}",
+            new=t("count.new_posts", lang, count=result.new),
+            updated=t("count.updated_posts", lang, count=result.updated),
+            media=t("count.files", lang, count=result.media_downloaded),
+            requests=t("count.requests", lang, count=result.api_requests),
+            seconds=format_number(result.seconds, lang, decimals=1),
         ),
         flush=True,
     )
@@ -328,9 +440,9 @@ def _print_done(result: SyncResult, lang: str) -> None:
                 "cli.sync.comments_done",
                 lang,
                 user=result.username,
-                new=result.comments_new,
-                updated=result.comments_updated,
-                deleted=result.comments_deleted,
+                new=t("count.new_comments", lang, count=result.comments_new),
+                updated=t("count.changed", lang, count=result.comments_updated),
+                deleted=t("count.deleted", lang, count=result.comments_deleted),
             ),
             flush=True,
         )
@@ -394,9 +506,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> ExitC
             "cli.import.done",
             lang,
             user=report.username,
-            posts=report.posts,
-            files=report.files,
-            errors=len(report.errors),
+            posts=t("count.posts", lang, count=report.posts),
+            files=t("count.files", lang, count=report.files),
+            errors=t("count.files_with_errors", lang, count=len(report.errors)),
         )
     )
     return ExitCode.OK
@@ -409,7 +521,7 @@ def cmd_accounts(args: argparse.Namespace, settings: Settings, lang: str) -> Exi
 
 
 def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
-    from scraper.store.media import cleanup, human_size
+    from scraper.store.media import cleanup
 
     archive = Archive(settings)
     with archive.sessions() as session:
@@ -420,18 +532,37 @@ def cmd_cleanup(args: argparse.Namespace, settings: Settings, lang: str) -> Exit
     for path in report.files:
         print(path)
     key = "cli.cleanup.dry_run" if args.dry_run else "cli.cleanup.done"
-    print(t(key, lang, files=len(report.files), size=human_size(report.bytes)))
+    print(
+        t(key, lang, count=len(report.files), files=len(report.files), size=format_size(report.bytes, lang))
+    )
     return ExitCode.OK
 
 
 def cmd_login(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.instagram.login import login
 
+    if args.from_browser:
+        return _login_from_browser(args, settings, lang)
+    if args.profile is not None:
+        raise errors.BadInput("error.profile_needs_browser")
+    if not args.user:
+        raise errors.BadInput("error.login_needs_user")
     user = normalize_username(args.user)
     password = getpass.getpass(t("cli.login.password", lang, user=user))
     path = login(settings, user, password, lambda: input(t("cli.login.two_factor", lang)).strip())
     del password
     print(t("cli.login.done", lang, user=user, path=path))
+    return ExitCode.OK
+
+
+def _login_from_browser(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    """``login --from-browser``: the browser's Instagram cookies, checked and saved as a session."""
+    from scraper.instagram.browser import login_from_browser
+    from scraper.instagram.login import PREFIX
+
+    path = login_from_browser(settings, args.from_browser, args.profile, user=args.user)
+    user = path.name.removeprefix(PREFIX)
+    print(t("cli.login.browser_done", lang, user=user, browser=BROWSERS[args.from_browser], path=path))
     return ExitCode.OK
 
 
@@ -537,10 +668,10 @@ def cmd_hashes(args: argparse.Namespace, settings: Settings, lang: str) -> ExitC
         t(
             "cli.hashes.done",
             lang,
-            hashed=report.hashed,
-            plain=report.plain,
-            failed=len(report.failed),
-            seconds=f"{time.monotonic() - started:.1f}",
+            hashed=t("count.pictures", lang, count=report.hashed),
+            plain=t("count.plain_pictures", lang, count=report.plain),
+            failed=t("count.skipped_files", lang, count=len(report.failed)),
+            seconds=format_number(time.monotonic() - started, lang, decimals=1),
         )
     )
     return ExitCode.OK
@@ -578,6 +709,51 @@ def cmd_reposts(args: argparse.Namespace, settings: Settings, lang: str) -> Exit
     return ExitCode.OK
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    from reports.content import build_report, check_period, check_timezone
+    from reports.html import html_bytes
+    from scraper.store import groups
+
+    lang = args.lang or lang
+    # Every argument is checked before the archive is opened: exit 2 for any of them.
+    username = normalize_username(args.username) if args.username is not None else None
+    group = groups.group_name(args.group) if args.group is not None else None
+    since = parse_date(args.since).date() if args.since else None
+    until = parse_date(args.until).date() if args.until else None
+    check_period(since, until)
+    tz = check_timezone(args.tz)
+    archive = Archive(settings)
+    with archive.sessions() as session:
+        found = build_report(
+            session,
+            settings.media_dir,
+            username=username,
+            group=group,
+            since=since,
+            until=until,
+            lang=lang,
+            tz=tz,
+        )
+    if args.format == "pdf":
+        from reports.pdf import pdf_bytes
+
+        content = pdf_bytes(found)
+    else:
+        content = html_bytes(found)
+    output: Path = args.output
+    part = output.with_name(output.name + ".part")
+    try:  # written whole or not at all: a half report must not pass for one
+        part.write_bytes(content)
+        part.replace(output)
+    except OSError as err:
+        part.unlink(missing_ok=True)
+        if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise errors.DiskFull() from None
+        raise errors.BadInput("report.error.cannot_write", path=output, reason=err.strerror or err) from None
+    print(t("report.cli.written", lang, path=output, size=format_size(len(content), lang)))
+    return ExitCode.OK
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.workers import watch
 
@@ -608,9 +784,11 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCo
         print(t("cli.watch.header", lang))
         now = datetime.now(UTC)
         for e in found:
-            started = f"{e.last_started.astimezone():%Y-%m-%d %H:%M}" if e.last_started else "-"
+            started = format_datetime(e.last_started.astimezone(), lang, "short") if e.last_started else "-"
             due = (
-                t("cli.watch.now", lang) if e.next_due <= now else f"{e.next_due.astimezone():%Y-%m-%d %H:%M}"
+                t("cli.watch.now", lang)
+                if e.next_due <= now
+                else format_datetime(e.next_due.astimezone(), lang, "short")
             )
             print(f"{e.username}\t{_human_every(e.every)}\t{started}\t{e.last_status or '-'}\t{due}")
         return ExitCode.OK
@@ -627,12 +805,28 @@ def _human_every(every: timedelta) -> str:
 
 def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> ExitCode:
     """Rounds of the schedule: sync (or queue) what is due, wait until the next account is due."""
-    import signal
-
-    from scraper.store.media import human_size
     from scraper.workers import watch
 
     cleanup_every = None if args.cleanup_every.strip() in ("0", "") else watch.parse_every(args.cleanup_every)
+    notifier = _notifier(args.notify, archive.settings.notify_urls, lang)
+    try:
+        return _watch_loop(args, archive, notifier, cleanup_every, lang)
+    finally:
+        notifier.close()
+
+
+def _watch_loop(
+    args: argparse.Namespace,
+    archive: Archive,
+    notifier: notify.Notifier,
+    cleanup_every: timedelta | None,
+    lang: str,
+) -> ExitCode:
+    """The watch loop of ``_watch_run``, each sync's changes told to ``notifier``."""
+    import signal
+
+    from scraper.workers import watch
+
     login = archive.choose_session(args.session)
     stop = threading.Event()
     if not args.once:
@@ -645,11 +839,13 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> ExitCod
         runner = CeleryRunner(archive)
 
         def queue(username: str, options: SyncOptions) -> None:
-            runner.start(username, options, login=login)
+            options = dataclasses.replace(options, follower_threshold=args.follower_threshold)
+            runner.start(username, options, login=login, notify_urls=args.notify)  # workers tell them
             print(t("cli.watch.queued", lang, user=username))
 
     def sync_one(username: str, options: SyncOptions) -> ScraperError | None:
         line = ProgressLine(lang)
+        options = dataclasses.replace(options, follower_threshold=args.follower_threshold)
         result = archive.sync(username, options, login=login, on_progress=line, cancel=stop)
         line.end()
         if result.error is not None:
@@ -658,6 +854,7 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> ExitCod
             )
         else:
             _print_done(result, lang)
+        _changes(archive, result, notifier, lang)
         return result.error
 
     if not args.once:
@@ -666,13 +863,13 @@ def _watch_run(args: argparse.Namespace, archive: Archive, lang: str) -> ExitCod
     while True:
         report = watch.run_round(archive, sync_one, queue=queue, cleanup_every=cleanup_every, stop=stop)
         if report.cleanup is not None and report.cleanup.files:
-            files, size = len(report.cleanup.files), human_size(report.cleanup.bytes)
-            print(t("cli.watch.cleanup", lang, files=files, size=size), flush=True)
+            files, size = len(report.cleanup.files), format_size(report.cleanup.bytes, lang)
+            print(t("cli.watch.cleanup", lang, count=files, files=files, size=size), flush=True)
         if args.once or stop.is_set():
             return ExitCode.OK if stop.is_set() else report.exit_code
         if report.pause_until is not None:
             error = next(iter(report.failed.values()))
-            until = f"{report.pause_until.astimezone():%H:%M}"
+            until = format_time(report.pause_until.astimezone(), lang)
             print(t("cli.watch.paused", lang, until=until, message=error.message(lang)), flush=True)
         if stop.wait(watch.seconds_to_next(archive, report.pause_until)):
             return ExitCode.OK
@@ -692,12 +889,14 @@ COMMANDS = {
     "network": cmd_network,
     "hashes": cmd_hashes,
     "reposts": cmd_reposts,
+    "report": cmd_report,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> ExitCode:
     """Run one command; returns the exit code (0 ok, 1 unexpected, 2 bad input, 3 not found,
-    4 login needed, 5 rate limited, 6 network, 7 busy, 8 disk full, 130 interrupted)."""
+    4 login needed, 5 rate limited, 6 network, 7 busy, 8 disk full, 9 browser not found,
+    10 browser cookies unreadable, 130 interrupted)."""
     args = build_parser().parse_args(argv)
     settings = load_settings(args.db, args.media_dir)
     lang = settings.language

@@ -61,8 +61,7 @@ class Archive:
             profiles = list(session.scalars(select(Profile).order_by(Profile.username)))
             if not profiles:
                 return [t("cli.accounts.empty", lang)]
-            counts = writes.post_counts(session)
-            runs = writes.last_runs(session)
+            runs = writes.last_runs(session, [p.username for p in profiles])
         lines = [t("cli.accounts.header", lang)]
         for profile in profiles:
             run = runs.get(profile.username)
@@ -70,5 +69,5 @@ class Archive:
             shown = f"{when.astimezone():%Y-%m-%d %H:%M}" if when else t("cli.accounts.never", lang)
             status = run.status if run else "-"
             demo = " " + t("ui.demo", lang) if profile.is_demo else ""
-            lines.append(f"{profile.username}{demo}\t{counts.get(profile.id, 0)}\t{shown}\t{status}")
+            lines.append(f"{profile.username}{demo}\t{profile.posts_stored}\t{shown}\t{status}")
         return lines

@@ -58,6 +58,9 @@ class Settings:
     no_wait: bool = False
     watch_check_seconds: float = WATCH_CHECK_SECONDS  # SCRAPER_WATCH_CHECK_SECONDS (Celery beat)
     language: str = DEFAULT_LANGUAGE  # SCRAPER_LANG, else the locale (the command line's messages)
+    # SCRAPER_NOTIFY: URLs told of every sync's changes (scraper.workers.notify), by the command line's
+    # syncs and watch runs and by Celery workers.
+    notify_urls: tuple[str, ...] = ()
 
     @property
     def sessions_dir(self) -> Path:
@@ -81,7 +84,7 @@ def load_settings(
 ) -> Settings:
     """Settings from the arguments, else from ``environ`` (DATABASE_URL, MEDIA_DIR, DATA_DIR, LOG_DIR,
     SCRAPER_BROKER_URL, SCRAPER_RATE_URL, SCRAPER_RATE_SCOPE, SCRAPER_NO_WAIT,
-    SCRAPER_WATCH_CHECK_SECONDS, SCRAPER_LANG and the locale), else the defaults."""
+    SCRAPER_WATCH_CHECK_SECONDS, SCRAPER_NOTIFY, SCRAPER_LANG and the locale), else the defaults."""
     data_dir = Path(environ.get("DATA_DIR") or DEFAULT_DATA_DIR)
     url = db or environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'instagram.db'}"
     if "://" not in url:  # a plain file path
@@ -104,7 +107,18 @@ def load_settings(
         no_wait=environ.get("SCRAPER_NO_WAIT", "") not in ("", "0"),
         watch_check_seconds=check_seconds,
         language=choose_language(*(environ.get(name) for name in LANGUAGE_ENV)),
+        notify_urls=notify_urls(environ.get("SCRAPER_NOTIFY", "")),
     )
+
+
+def notify_urls(raw: str) -> tuple[str, ...]:
+    """The http(s) URLs in ``raw`` (separated by spaces or commas), or ValueError for one that is not."""
+    urls = tuple(dict.fromkeys(u for u in re.split(r"[\s,]+", raw) if u))
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("SCRAPER_NOTIFY holds something that is not an http(s) URL")
+    return urls
 
 
 # A profile URL as people paste it: scheme and "www." optional, the host exactly Instagram's.

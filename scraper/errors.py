@@ -27,6 +27,8 @@ class ExitCode(IntEnum):
     NETWORK = 6
     BUSY = 7
     DISK_FULL = 8
+    BROWSER_NOT_FOUND = 9
+    BROWSER_COOKIES_UNREADABLE = 10
     INTERRUPTED = 130
 
 
@@ -90,6 +92,21 @@ class DiskFull(ScraperError):
 
     exit_code = ExitCode.DISK_FULL
     default_key = "error.disk_full"
+
+
+class BrowserNotFound(ScraperError):
+    """A browser, its cookie store or the profile named for it is not on this machine."""
+
+    exit_code = ExitCode.BROWSER_NOT_FOUND
+    default_key = "error.browser_not_found"
+
+
+class BrowserCookiesUnreadable(ScraperError):
+    """A browser's cookie store is there but cannot be read: locked, corrupt, or encrypted with a key
+    the system keyring did not give."""
+
+    exit_code = ExitCode.BROWSER_COOKIES_UNREADABLE
+    default_key = "error.browser_cookies_unreadable"
 
 
 class Interrupted(ScraperError):

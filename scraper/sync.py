@@ -32,6 +32,7 @@ from scraper.config import Settings, normalize_username
 from scraper.errors import DiskFull, ExitCode, Interrupted, LoginNeeded, ScraperError, SyncBusy, classify
 from scraper.instagram import comments, fetch
 from scraper.records import PostRecord, SyncStatus
+from scraper.store import changes as changes_store
 from scraper.store import comments as comments_store
 from scraper.store import writes
 from scraper.store.media import DISK_FULL, MediaDownloader, MediaJob, MediaResult
@@ -65,6 +66,8 @@ class SyncOptions:
     max_comments: int | None = None  # per post and run; the rest is read by later syncs
     refresh_comments: bool = False
     comments_days: int = COMMENTS_DAYS
+    # How much the follower count must move (percent, since the last change recorded) to be a change.
+    follower_threshold: float = changes_store.FOLLOWER_THRESHOLD
 
 
 class SyncPhase(StrEnum):
@@ -270,10 +273,16 @@ class AccountSync:
         if self.options.comments and not self.ctx.is_logged_in:
             raise LoginNeeded("error.comments_login", user=self.username)  # before any request
         self._report(phase=SyncPhase.PROFILE)
-        profile = instaloader.Profile.from_username(self.ctx, self.username)
+        profile = self._instagram_profile()
         record = fetch.profile_record(profile)
         with self.sessions() as session:
-            row = writes.upsert_profile(session, record, run_id=self.result.run_id, is_demo=self._is_demo)
+            row = writes.upsert_profile(
+                session,
+                record,
+                run_id=self.result.run_id,
+                is_demo=self._is_demo,
+                follower_threshold=self.options.follower_threshold,
+            )
             if self.options.comments:
                 row.sync_comments = True  # the sidebar offers comments for this account from now on
             run = session.get(SyncRun, self.result.run_id)
@@ -300,6 +309,35 @@ class AccountSync:
         self._walk(profile, record.post_count)
         if self.options.comments:
             self._comments()
+
+    def _instagram_profile(self) -> instaloader.Profile:
+        """The account's profile. A user name Instagram no longer knows, of an account the archive holds,
+        is followed by its user id, as instaloader follows renamed profiles (logged in: Instagram
+        answers that query only then); the store then records the new name as a change, and the watch
+        list takes it."""
+        try:
+            return instaloader.Profile.from_username(self.ctx, self.username)
+        except instaloader.ProfileNotExistsException:
+            with self.sessions() as session:
+                row = writes.profile_by_username(session, self.username)
+                known = row.id if row is not None else None
+            if known is None:
+                raise
+            try:
+                profile = instaloader.Profile.from_id(self.ctx, known)
+            except (
+                instaloader.ProfileNotExistsException,
+                instaloader.LoginRequiredException,
+                instaloader.QueryReturnedNotFoundException,
+                instaloader.QueryReturnedBadRequestException,
+            ) as err:  # anything else (a rate limit, a network failure) is what it is
+                log.info("%s: not found by user id %d either (%s)", self.username, known, type(err).__name__)
+                raise instaloader.ProfileNotExistsException(self.username) from None
+            log.info("%s is now called %s (user id %d)", self.username, profile.username, known)
+            with self.sessions() as session:
+                writes.follow_rename(session, self.username, profile.username)
+                session.commit()
+            return profile
 
     # Profile picture: downloaded again only when its URL names another file.
 
@@ -411,7 +449,7 @@ class AccountSync:
             self._flush(walk, keep_item=False, history_complete=True)
             if opts.full and not walk.jumped:
                 with self.sessions() as session:
-                    gone = writes.mark_deleted(session, self.profile_id, seen)
+                    gone = writes.mark_deleted(session, self.profile_id, seen, run_id=self.result.run_id)
                     session.commit()
                 log.info("%s: %d stored posts no longer on Instagram", self.username, gone)
             self.result.stop_reason = self.result.stop_reason or "end of timeline"
@@ -472,6 +510,7 @@ class AccountSync:
                     cursor=read.cursor,
                     now=utcnow(),
                     known_threads=read.known_threads,
+                    run_id=self.result.run_id,
                 )
                 session.commit()
             self.result.comments_new += saved.new

@@ -92,8 +92,8 @@ def test_sync_of_two_accounts_prints_a_done_line_for_each(
     assert run.code == 0
     lines = run.out.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("ermua.kultura: 14 new, 0 updated, ")
-    assert lines[1].startswith("lucia_viajes: 3 new, 0 updated, ")
+    assert lines[0].startswith("ermua.kultura: 14 new posts, 0 updated, ")
+    assert lines[1].startswith("lucia_viajes: 3 new posts, 0 updated, ")
     assert "Traceback" not in run.err
     assert [line.split("\t")[:2] for line in archive.account_lines("en")[1:]] == [
         ["ermua.kultura", "14"],
@@ -299,13 +299,13 @@ def test_cleanup_lists_then_deletes_an_orphan_file(synced: Callable[..., Run], s
     dry = synced("cleanup", "--dry-run")
 
     assert dry.code == 0
-    assert dry.out.splitlines() == [str(orphan), "Would delete 1 unused files, 2.0 kB."]
+    assert dry.out.splitlines() == [str(orphan), "Would delete 1 unused file, 2.0 kB."]  # singular
     assert orphan.exists()
 
     done = synced("cleanup")
 
     assert done.code == 0
-    assert done.out.splitlines() == [str(orphan), "Deleted 1 unused files, 2.0 kB freed."]
+    assert done.out.splitlines() == [str(orphan), "Deleted 1 unused file, 2.0 kB freed."]
     assert not orphan.exists()
     assert sorted(p for p in settings.media_dir.rglob("*") if p.is_file()) == kept
 
@@ -397,7 +397,7 @@ def test_rate_limit_waits_are_shown_and_the_sync_goes_on(
 
     assert run.code == 0
     assert re.search(
-        r"ermua\.kultura: Instagram's rate limit, waiting \d+ s \(until \d\d:\d\d:\d\d\)", run.err
+        r"ermua\.kultura: Instagram's rate limit, waiting \d+ s \(until \d?\d:\d\d:\d\d\u202f[AP]M\)", run.err
     )
     assert "8 new" in run.out
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from i18n import format_datetime
 from insights import comments
 from scraper.archive import Archive
 from scraper.instagram.login import Login, login
@@ -318,7 +319,8 @@ def test_the_post_detail_shows_the_thread(shown: Seeded) -> None:
     assert at_index >= 0
     meta = [c.value.replace("\\", "") for c in at.caption]
     when = first.created_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Madrid"))
-    assert f"@{first.owner_username} · {when:%Y-%m-%d %H:%M} · ♥ {first.likes}" in meta
+    shown_when = format_datetime(when, "en", time_format="short")  # "Mar 14, 2026, 6:05 PM"
+    assert f"@{first.owner_username} · {shown_when} · ♥ {first.likes}" in meta
 
     at.number_input(key=f"thread-{shown.busy}").set_value(2).run()
     assert not at.exception

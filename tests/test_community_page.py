@@ -9,6 +9,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from i18n import format_datetime
 from insights.comments import label
 from scraper.archive import Archive
 from scraper.config import Settings
@@ -310,7 +312,11 @@ def test_a_picture_posted_again_shows_its_set_oldest_first(
     captions = [c.value for c in at.caption]
     assert "Sets 1-1 of 1, newest first (by their first post)." in captions
     assert "2 posts with the same picture, oldest first:" in captions
-    posts = [inert(f"{user} · {when}") for user, _, when in (first, second)]
+    shown = {
+        when: format_datetime(datetime.fromisoformat(when), "en", time_format="short")
+        for *_, when in (first, second)
+    }
+    posts = [inert(f"{user} · {shown[when]}") for user, _, when in (first, second)]
     assert [c for c in captions if c in posts] == posts  # who posted it first, first
     assert captions.index(posts[0]) < captions.index("Posted it first") < captions.index(posts[1])
     pictures = at.image

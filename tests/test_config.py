@@ -83,7 +83,8 @@ def test_the_arguments_come_before_the_environment(tmp_path: Path) -> None:
         ({"LC_MESSAGES": "es_AR", "LANG": "en_US"}, "es"),
         ({"LC_ALL": "C", "LANG": "es_ES.UTF-8"}, "es"),  # "C" names no language: the next one counts
         ({"LC_ALL": "C.UTF-8", "LC_MESSAGES": "POSIX"}, "en"),
-        ({"LANG": "eu_ES.UTF-8"}, "es"),  # Basque reads Spanish
+        ({"LANG": "eu_ES.UTF-8"}, "eu"),
+        ({"LANG": "ca_ES.UTF-8"}, "es"),  # Catalan, with no catalog of its own, reads Spanish
         ({"LANG": "fr_FR.UTF-8"}, "en"),
         ({}, "en"),
     ],

@@ -88,6 +88,19 @@ def test_entry_page_lists_the_stored_accounts(seeded: Settings) -> None:
     assert sorted(at.dataframe[0].value["username"]) == ["ermua.kirolak", "ermua.kultura"]
 
 
+def test_the_account_picker_keeps_every_pick(seeded: Settings) -> None:
+    at = app("profile")
+    picker = at.selectbox(key="picked_account")
+    for name in ("ermua.kirolak", "ermua.kultura", "ermua.kirolak"):
+        picker.set_value(name).run()
+        assert not at.exception
+        picker = at.selectbox(key="picked_account")
+        assert picker.value == name
+        assert at.query_params["account"] == name
+        stored = {m.label: m.value for m in at.metric}
+        assert stored["Posts stored"] == ("22" if name == "ermua.kirolak" else "42")  # that account's page
+
+
 def test_profile_page(seeded: Settings) -> None:
     at = app("profile")
 
@@ -147,7 +160,7 @@ def test_captions_page_searches(seeded: Settings) -> None:
     at.text_input(key="caption_query").set_value("onerror").run()
 
     assert not at.exception
-    assert "1 posts match" in [c.value for c in at.caption]
+    assert "1 post matches" in [c.value for c in at.caption]  # the singular: one post
     assert len(at.get("vega_lite_chart")) == 4
 
 

@@ -118,7 +118,7 @@ class Failure:
     """A way a sync fails, what a person is told, and what puts it right."""
 
     exit_code: int
-    message: str  # a distinctive part of the English message in i18n/catalog.py
+    message: str  # a distinctive part of the English message (i18n/locale/en/LC_MESSAGES/messages.po)
     detail: str  # what the log's traceback names
     break_: Callable[[Scene], SessionUsed]
     heal: Callable[[Scene], SessionUsed] = clear_faults

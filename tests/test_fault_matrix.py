@@ -218,7 +218,7 @@ class Row:
     place: str
     policy: str
     exit_code: int
-    key: str  # the message key in i18n/catalog.py: the error's, or for a sync that ends ok what is shown
+    key: str  # the message key (msgctxt in i18n/locale/*/messages.po): the error's, or for a sync that ends ok what is shown
     log: str  # what the log names besides the outcome
     kept: int  # posts stored by the sync that met the fault
     inject: Step

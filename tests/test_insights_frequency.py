@@ -252,7 +252,7 @@ def test_a_long_daily_series_keeps_the_latest_periods_and_says_so() -> None:
     result = spec(posts_per_period_chart(frame, "day", "en"))
     shown = values(result)
     assert len(shown) == MAX_ROWS and shown[-1]["period_start"] == frame["period_start"].iloc[-1].isoformat()
-    assert str(MAX_ROWS) in result["title"]["subtitle"]
+    assert f"{MAX_ROWS:,}" in result["title"]["subtitle"]  # as English writes numbers
 
 
 def test_weekday_hour_chart_is_a_heatmap_with_weekdays_in_the_language() -> None:

@@ -92,7 +92,7 @@ def test_a_sync_from_the_command_line_runs_on_a_worker(
         missing = cli(env, "sync", "nobody.here")
 
     assert done.returncode == 0, done.stderr
-    assert "ermua.kultura: 40 new, 0 updated" in done.stdout
+    assert "ermua.kultura: 40 new posts, 0 updated" in done.stdout
     assert stored_count(archive, "ermua.kultura") == 40
     assert "scraper.sync_account" in worker.output() and "succeeded" in worker.output()
     # The failure's exit code and message cross from the worker to the command line.

@@ -249,7 +249,7 @@ def test_the_watch_loop_syncs_and_stops_cleanly_on_sigterm(settings: Settings, a
     finally:
         if process.poll() is None:
             process.kill()
-    assert lines[0].startswith("Watching 1 accounts")
+    assert lines[0].startswith("Watching 1 account;")
     assert lines[1].startswith("ermua.kultura: 10 new")
     assert code == 0
     with archive.sessions() as session:

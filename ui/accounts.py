@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import format_datetime, t
 from scraper.workers import watch
 from ui.groups import group_editor
 from ui.sidebar import accounts
@@ -65,7 +65,6 @@ def watch_list() -> None:
         entries = watch.entries(session)
     if entries:
         tz = zone()
-        when = "%Y-%m-%d %H:%M"
         st.dataframe(
             pd.DataFrame(
                 {
@@ -74,11 +73,15 @@ def watch_list() -> None:
                         _every_label(e.every // timedelta(minutes=1), lang) for e in entries
                     ],
                     t("ui.col.last_sync", lang): [
-                        e.last_started.astimezone(tz).strftime(when) if e.last_started else "—"
+                        format_datetime(e.last_started.astimezone(tz), lang, time_format="short")
+                        if e.last_started
+                        else "—"
                         for e in entries
                     ],
                     t("ui.col.status", lang): [e.last_status or "—" for e in entries],
-                    t("ui.watch.next", lang): [e.next_due.astimezone(tz).strftime(when) for e in entries],
+                    t("ui.watch.next", lang): [
+                        format_datetime(e.next_due.astimezone(tz), lang, time_format="short") for e in entries
+                    ],
                 }
             ),
             hide_index=True,

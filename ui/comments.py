@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import t
+from i18n import format_number, format_percent, t
 from insights import comments
 from insights.charts import column_labels
 from insights.search import RESULTS
@@ -40,7 +40,7 @@ def page() -> None:
         ("deleted_count", summary["deleted"]),
     ]
     for column, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
-        column.metric(t(f"ui.comments.{key}", lang), f"{value:,}".replace(",", " "))
+        column.metric(t(f"ui.comments.{key}", lang), format_number(value, lang))
 
     st.subheader(t("ui.comments.per_week", lang, tz=tz))
     weeks = comments.comments_per_week(stats.times, tz)
@@ -64,7 +64,10 @@ def page() -> None:
     discussed = comments.most_discussed(stats.discussed, posts)
     notes = {
         str(row.shortcode): t(
-            "ui.comments.discussed_tile", lang, comments=row.stored_comments, people=row.commenters
+            "ui.comments.discussed_tile",
+            lang,
+            comments=t("count.stored_comments", lang, count=row.stored_comments),
+            people=t("count.people", lang, count=row.commenters),
         )
         for row in discussed.itertuples()
     }
@@ -82,7 +85,7 @@ def answers(found: comments.Answers, lang: str) -> None:
     st.subheader(t("ui.comments.answers", lang))
     share, seconds = found["share"], found["median_seconds"]
     first, second = st.columns(2)
-    first.metric(t("ui.comments.answered", lang), "—" if share is None else f"{share:.1%}")
+    first.metric(t("ui.comments.answered", lang), "—" if share is None else format_percent(share, lang))
     second.metric(t("ui.comments.answer_time", lang), "—" if seconds is None else duration(seconds, lang))
     st.caption(t("ui.comments.answers_note", lang, answered=found["answered"], total=found["comments"]))
 
@@ -92,8 +95,8 @@ def duration(seconds: float, lang: str) -> str:
     if seconds < 3600:
         return t("ui.comments.minutes", lang, n=round(seconds / 60))
     if seconds < 2 * 86400:
-        return t("ui.comments.hours", lang, n=f"{seconds / 3600:.1f}")
-    return t("ui.comments.days", lang, n=f"{seconds / 86400:.1f}")
+        return t("ui.comments.hours", lang, n=format_number(seconds / 3600, lang, decimals=1))
+    return t("ui.comments.days", lang, count=round(seconds / 86400, 1))
 
 
 def search(username: str, profile_id: int, tz: str, lang: str) -> None:

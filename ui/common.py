@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from i18n import t
+from insights.charts import localized
 from scraper.errors import BadInput
 from scraper.store.groups import group_name
 from ui import data
@@ -63,6 +64,11 @@ def pick_group() -> tuple[str | None, Place]:
     return picked or None, right
 
 
+# The account picker's state, and the account it last put in (or took from) the URL.
+_ACCOUNT = "picked_account"
+_ACCOUNT_SEEN = "picked_account_url"
+
+
 def pick_account() -> str | None:
     """The account the page shows: from the URL, else the first stored one. With a group picked, the
     picker lists only the group's members."""
@@ -80,10 +86,16 @@ def pick_account() -> str | None:
             return None
     wanted = [a for a in accounts_in_url() if a in listed]
     current = wanted[0] if wanted else listed[0]
-    choice = place.selectbox(t("ui.pick.account", lang), listed, index=listed.index(current))
+    # The picker keeps its own state (a key), taken from the URL only when the URL changed from
+    # elsewhere (a link, another page): a default taken from the URL on every run would make a new
+    # widget after each pick, and the next pick would be lost.
+    if st.session_state.get(_ACCOUNT_SEEN) != current or st.session_state.get(_ACCOUNT) not in listed:
+        st.session_state[_ACCOUNT] = current
+    choice = str(place.selectbox(t("ui.pick.account", lang), listed, key=_ACCOUNT))
+    st.session_state[_ACCOUNT_SEEN] = choice
     if [choice] != accounts_in_url():
         set_accounts_in_url([choice])
-    return str(choice)
+    return choice
 
 
 def account_posts() -> tuple[str, pd.DataFrame] | None:
@@ -159,5 +171,5 @@ AnyChart = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart | al
 
 
 def chart(spec: AnyChart) -> None:
-    """An Altair chart, full width, with Altair's export menu."""
-    st.altair_chart(spec, width="stretch")
+    """An Altair chart, full width, with Altair's export menu; numbers written the UI language's way."""
+    st.altair_chart(localized(spec, language()), width="stretch")

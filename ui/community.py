@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import format_datetime, t
 from insights import community, network
 from insights.charts import column_labels
 from insights.data import post_url
@@ -63,7 +63,13 @@ def page() -> None:
     if net.edges:
         drawn, hidden = community.shown(net, int(top))
         st.caption(
-            t("ui.community.shown", lang, nodes=len(drawn.nodes), edges=len(drawn.edges), hidden=hidden)
+            t(
+                "ui.community.shown",
+                lang,
+                nodes=t("count.accounts", lang, count=len(drawn.nodes)),
+                edges=t("count.links", lang, count=len(drawn.edges)),
+                hidden=t("count.people", lang, count=hidden),
+            )
         )
         chart(community.network_chart(drawn, lang))
     else:
@@ -139,7 +145,7 @@ def _reposts(group: str, members: list[str], lang: str) -> None:
     csv_download(
         shown.assign(url=shown["shortcode"].map(post_url)), f"{group}-reposts", "community-reposts-csv"
     )
-    st.caption(t("ui.community.reposts_about", lang, bits=THRESHOLD))
+    st.caption(t("ui.community.reposts_about", lang, count=THRESHOLD, bits=THRESHOLD))
 
 
 def _repost_set(posts: pd.DataFrame, thumbs: dict[str, str], lang: str) -> None:
@@ -151,7 +157,7 @@ def _repost_set(posts: pd.DataFrame, thumbs: dict[str, str], lang: str) -> None:
             with place:
                 if not image(thumbs.get(str(post.shortcode)), width=THUMB):
                     st.caption(t("ui.gallery.no_image", lang))
-                when = post.taken_at.strftime("%Y-%m-%d %H:%M")
+                when = format_datetime(post.taken_at, lang, time_format="short")
                 st.caption(inert(f"{post.username} · {when}"))
                 if post is rows[0]:
                     st.caption(t("ui.community.repost_first", lang))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import t
+from i18n import format_percent, t
 from insights import engagement
 from ui import data
 from ui.common import account_posts, chart, choice, csv_download, image
@@ -22,7 +22,7 @@ def page() -> None:
     username, posts = picked
     tz = timezone()
     rate = engagement.engagement_rate(posts)
-    st.metric(t("ui.engagement.rate", lang), "—" if rate != rate else f"{rate:.2%}")
+    st.metric(t("ui.engagement.rate", lang), "—" if rate != rate else format_percent(rate, lang, decimals=2))
     st.caption(t("chart.engagement_formula", lang))
 
     metric = choice(t("ui.engagement.metric", lang), engagement.METRICS, "likes", "chart.metric.")

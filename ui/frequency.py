@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import t
+from i18n import format_number, t
 from insights import frequency
 from scraper.store.models import utcnow
 from ui import data
@@ -23,8 +23,8 @@ def page() -> None:
     synced = profile["last_synced_at"] if profile is not None else None
     stats = frequency.gaps_and_streaks(posts, tz, synced or utcnow())
     cols = st.columns(4)
-    cols[0].metric(t("ui.frequency.median_gap", lang), _days(stats["median_days_between_posts"]))
-    cols[1].metric(t("ui.frequency.longest_pause", lang), _days(stats["longest_pause_days"]))
+    cols[0].metric(t("ui.frequency.median_gap", lang), _days(stats["median_days_between_posts"], lang))
+    cols[1].metric(t("ui.frequency.longest_pause", lang), _days(stats["longest_pause_days"], lang))
     cols[2].metric(t("ui.frequency.last_30", lang), stats["posts_last_30_days"])
     cols[3].metric(t("ui.frequency.streak", lang), stats["longest_daily_streak"])
 
@@ -44,5 +44,5 @@ def page() -> None:
     csv_download(days, f"{username}-calendar", "calendar-csv")
 
 
-def _days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def _days(value: float | None, lang: str) -> str:
+    return "—" if value is None else format_number(value, lang, decimals=1)

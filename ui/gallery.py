@@ -9,7 +9,7 @@ from datetime import date, tzinfo
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import format_date, format_datetime, format_number, t
 from insights.charts import TYPES
 from insights.comments import ThreadComment
 from insights.data import PAGE_SIZE, SORT_COLUMNS, filter_posts, page_count, sort_posts
@@ -70,7 +70,7 @@ def page() -> None:
         return
     number = st.number_input(t("ui.gallery.page", lang), 1, pages, 1) if pages > 1 else 1
     shown = page_of(chosen, int(number), PAGE_SIZE)
-    st.caption(t("ui.gallery.count", lang, shown=len(shown), total=len(chosen)))
+    st.caption(t("ui.gallery.count", lang, count=len(chosen), shown=len(shown), total=len(chosen)))
     grid(shown, lang)
 
 
@@ -90,8 +90,8 @@ def grid(posts: pd.DataFrame, lang: str, notes: Mapping[str, str] | None = None)
                     t("ui.gallery.deleted", lang) if post.deleted else "",
                     t("ui.gallery.edited", lang) if post.caption_edited else "",
                 ]
-                when = post.taken_at.tz_convert(tz).strftime("%Y-%m-%d")
-                st.caption(f"{when} · ♥ {_n(post.likes)} · 💬 {_n(post.comments)}")
+                when = format_date(post.taken_at.tz_convert(tz), lang)
+                st.caption(f"{when} · ♥ {_n(post.likes, lang)} · 💬 {_n(post.comments, lang)}")
                 if any(marks):
                     st.caption(" · ".join(m for m in marks if m))
                 if notes and post.shortcode in notes:
@@ -114,7 +114,7 @@ def detail(shortcode: str, back: str = "ui.post.back") -> None:
         return
     tz = zone()
     if post["deleted_at"] is not None:
-        st.warning(t("ui.post.deleted", lang, when=post["deleted_at"].astimezone(tz).strftime("%Y-%m-%d")))
+        st.warning(t("ui.post.deleted", lang, when=format_date(post["deleted_at"].astimezone(tz), lang)))
     media = post["media"]
     for item in media:
         if item["is_video"] and media_file(item["video_file"]) is not None:
@@ -128,12 +128,12 @@ def detail(shortcode: str, back: str = "ui.post.back") -> None:
     counts = t(
         "ui.post.counts",
         lang,
-        likes=_n(post["likes"]),
-        comments=_n(post["comments"]),
-        date=post["taken_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        likes=_counted("count.likes", "ui.gallery.sort.likes", post["likes"], lang),
+        comments=_counted("count.comments", "ui.gallery.sort.comments", post["comments"], lang),
+        date=format_datetime(post["taken_at"].astimezone(tz), lang, time_format="short"),
     )
     if post["type"] == "video" and post.get("views") is not None:
-        counts += " · " + t("ui.post.views", lang, views=_n(post["views"]))
+        counts += " · " + t("ui.post.views", lang, count=post["views"], views=post["views"])
     st.caption(counts)
     if post["tagged_users"]:
         st.text(t("ui.post.tagged", lang, users=", ".join("@" + u for u in post["tagged_users"])))
@@ -145,7 +145,7 @@ def detail(shortcode: str, back: str = "ui.post.back") -> None:
                     t(
                         "ui.post.replaced",
                         lang,
-                        when=old["replaced_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                        when=format_datetime(old["replaced_at"].astimezone(tz), lang, time_format="short"),
                     )
                 )
                 st.text(old["caption"] or "")
@@ -163,7 +163,7 @@ def thread(comments: list[ThreadComment], shortcode: str, lang: str) -> None:
     if pages > 1:
         number = int(st.number_input(t("ui.post.thread_page", lang), 1, pages, 1, key=f"thread-{shortcode}"))
     shown = comments[(number - 1) * THREAD_PAGE : number * THREAD_PAGE]
-    st.caption(t("ui.post.thread_count", lang, shown=len(shown), total=len(comments)))
+    st.caption(t("ui.post.thread_count", lang, count=len(comments), shown=len(shown), total=len(comments)))
     tz = zone()
     for comment in shown:
         _comment(comment, tz, lang)
@@ -179,15 +179,23 @@ def _comment(comment: ThreadComment, tz: tzinfo, lang: str) -> None:
     both come from whoever commented."""
     meta = [
         "@" + (comment["owner"] or "?"),
-        comment["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        f"♥ {_n(comment['likes'])}",
+        format_datetime(comment["created_at"].astimezone(tz), lang, time_format="short"),
+        f"♥ {_n(comment['likes'], lang)}",
     ]
     if comment["deleted_at"] is not None:
-        when = comment["deleted_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(comment["deleted_at"].astimezone(tz), lang, time_format="short")
         meta.append(t("ui.post.comment_deleted", lang, when=when))
     st.caption(inert(" · ".join(meta)))
     st.text(comment["text"])
 
 
-def _n(value: object) -> str:
-    return "—" if value is None or pd.isna(value) else f"{int(value):,}".replace(",", " ")  # type: ignore[call-overload]
+def _n(value: object, lang: str) -> str:
+    """A count as ``lang`` writes it, or a dash where Instagram did not tell it."""
+    return "—" if value is None or pd.isna(value) else format_number(int(value), lang)  # type: ignore[call-overload]
+
+
+def _counted(key: str, label: str, value: object, lang: str) -> str:
+    """The plural message ``key`` ("12 likes"), or "Likes: —" where Instagram did not tell the count."""
+    if value is None or pd.isna(value):
+        return f"{t(label, lang)}: —"
+    return t(key, lang, count=int(value))  # type: ignore[call-overload]

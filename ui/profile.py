@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import format_datetime, format_number, t
 from insights.engagement import follower_growth_chart
 from ui import data
 from ui.common import chart, csv_download, image, pick_account
-from ui.state import language, zone
+from ui.report import report_panel
+from ui.state import group_in_url, language, zone
 
 
 def page() -> None:
@@ -42,12 +43,12 @@ def page() -> None:
         if any(flags):
             st.text(" · ".join(f for f in flags if f))
     cols = st.columns(4)
-    cols[0].metric(t("ui.profile.followers", lang), _number(profile["followers"]))
-    cols[1].metric(t("ui.profile.followees", lang), _number(profile["followees"]))
-    cols[2].metric(t("ui.profile.posts", lang), _number(profile["post_count"]))
-    cols[3].metric(t("ui.profile.stored", lang), _number(profile["posts_stored"]))
+    cols[0].metric(t("ui.profile.followers", lang), _number(profile["followers"], lang))
+    cols[1].metric(t("ui.profile.followees", lang), _number(profile["followees"], lang))
+    cols[2].metric(t("ui.profile.posts", lang), _number(profile["post_count"], lang))
+    cols[3].metric(t("ui.profile.stored", lang), _number(profile["posts_stored"], lang))
     synced = profile["last_synced_at"]
-    when = synced.astimezone(zone()).strftime("%Y-%m-%d %H:%M") if synced else None
+    when = format_datetime(synced.astimezone(zone()), lang, time_format="short") if synced else None
     st.caption(t("ui.profile.last_sync", lang, when=when) if when else t("ui.profile.never", lang))
 
     st.subheader(t("ui.profile.growth", lang))
@@ -58,6 +59,10 @@ def page() -> None:
         chart(follower_growth_chart(snapshots, lang))
         csv_download(snapshots, f"{username}-followers", "followers-csv")
 
+    # The account in view, and its group when one is picked (checked: the URL may name any group).
+    group = group_in_url()
+    report_panel(username, group if group in data.groups() else None)
 
-def _number(value: object) -> str:
-    return "—" if value is None or pd.isna(value) else f"{int(value):,}".replace(",", " ")  # type: ignore[call-overload]
+
+def _number(value: object, lang: str) -> str:
+    return "—" if value is None or pd.isna(value) else format_number(int(value), lang)  # type: ignore[call-overload]

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import format_date, format_datetime, t
 from insights.data import post_url
 from insights.matches import KINDS, matches_chart, weekly_matches
 from insights.search import search_words
@@ -121,7 +121,7 @@ def _results(query: str, usernames: list[str], period: data.Period, total: int, 
     offset = (number - 1) * PAGE
     found, total = data.town_search(query, usernames, period, PAGE, offset)
     first = offset + 1 if len(found) else 0
-    st.caption(t("ui.search.shown", lang, first=first, last=offset + len(found), total=total))
+    st.caption(t("ui.search.shown", lang, count=total, first=first, last=offset + len(found), total=total))
     tz = zone()
     for match in found.itertuples():
         picture, words, links = st.columns([1, 7, 2])
@@ -132,12 +132,10 @@ def _results(query: str, usernames: list[str], period: data.Period, total: int, 
             t("ui.search.caption", lang, user=match.username)
             if match.kind == "caption"
             else t("ui.search.comment", lang, owner=match.owner or "?", user=match.username),
-            match.created_at.tz_convert(tz).strftime("%Y-%m-%d %H:%M"),
+            format_datetime(match.created_at.tz_convert(tz), lang, time_format="short"),
         ]
         if not pd.isna(match.deleted_at):
-            meta.append(
-                t("ui.search.deleted", lang, when=match.deleted_at.tz_convert(tz).strftime("%Y-%m-%d"))
-            )
+            meta.append(t("ui.search.deleted", lang, when=format_date(match.deleted_at.tz_convert(tz), lang)))
         words.caption(inert(" · ".join(meta)))
         words.text(match.text)
         links.link_button(t("ui.post.link", lang), post_url(match.shortcode), icon=":material/open_in_new:")

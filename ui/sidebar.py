@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import format_datetime, t
 from insights.accounts import accounts_frame, archive_revision
 from scraper import errors
 from scraper.config import normalize_username
 from scraper.errors import ScraperError
+from scraper.instagram.browser import BROWSERS, login_from_browser
 from scraper.instagram.login import (
     Login,
     PendingTwoFactor,
@@ -113,15 +115,24 @@ def _progress_text(job: SyncJob, lang: str) -> tuple[str, float | None]:
     if progress.phase == SyncPhase.PROFILE:
         return t("ui.sync.profile", lang, user=user), None
     if progress.phase == SyncPhase.COMMENTS and progress.total:
-        text = t("ui.sync.comments_progress", lang, user=user, done=progress.done, total=progress.total)
+        text = t(
+            "ui.sync.comments_progress",
+            lang,
+            count=progress.total,
+            user=user,
+            done=progress.done,
+            total=progress.total,
+        )
         return text, min(progress.done / progress.total, 1.0)
     if progress.phase == SyncPhase.MEDIA and progress.media_total:
         text = t("ui.sync.media", lang, user=user, done=progress.media_done, total=progress.media_total)
         return text, progress.media_done / progress.media_total
     if progress.total:
-        text = t("ui.sync.posts", lang, user=user, done=progress.done, total=progress.total)
+        text = t(
+            "ui.sync.posts", lang, count=progress.total, user=user, done=progress.done, total=progress.total
+        )
         return text, min(progress.done / progress.total, 1.0)
-    return t("ui.sync.posts_unknown", lang, user=user, done=progress.done), None
+    return t("ui.sync.posts_unknown", lang, count=progress.done, user=user, done=progress.done), None
 
 
 def progress_panel() -> None:
@@ -159,7 +170,13 @@ def _job_outcomes() -> None:
                 st.text(t("ui.sync.details_log", lang, log=errors.log_file))
         elif job.result is not None:
             st.success(
-                t("ui.sync.done", lang, user=job.username, new=job.result.new, updated=job.result.updated)
+                t(
+                    "ui.sync.done",
+                    lang,
+                    user=job.username,
+                    new=t("count.new_posts", lang, count=job.result.new),
+                    updated=t("count.updated_posts", lang, count=job.result.updated),
+                )
             )
 
 
@@ -172,18 +189,23 @@ def account_list() -> None:
     st.subheader(t("ui.accounts.heading", lang))
     tz = zone()
     for row in frame.itertuples():
-        when = row.last_sync.astimezone(tz).strftime("%Y-%m-%d %H:%M") if pd.notna(row.last_sync) else "—"
+        when = (
+            format_datetime(row.last_sync.astimezone(tz), lang, time_format="short")
+            if pd.notna(row.last_sync)
+            else "—"
+        )
         left, right = st.columns([3, 2], vertical_alignment="center")
         if left.button(str(row.username), key=f"open-{row.username}", type="tertiary"):
             set_accounts_in_url([str(row.username)])
             set_group_in_url(None)
-        left.caption(t("ui.accounts.posts_short", lang, posts=row.posts, when=when))
+        left.caption(t("ui.accounts.posts_short", lang, count=row.posts, posts=row.posts, when=when))
         if right.button(t("ui.sync.update", lang), key=f"update-{row.username}"):
             start_sync(str(row.username), comments=bool(row.comments))
 
 
 def login_panel() -> None:
-    """Optional login: with a password (and a two-factor code), or an uploaded session file."""
+    """Optional login: with a password (and a two-factor code), an uploaded session file, or the login of
+    a browser on this computer."""
     lang = language()
     settings = archive().settings
     with st.expander(t("ui.login.heading", lang)):
@@ -212,6 +234,22 @@ def login_panel() -> None:
             upload = st.file_uploader(t("ui.login.upload", lang), label_visibility="collapsed")
             if st.form_submit_button(t("ui.login.upload_submit", lang)) and upload is not None:
                 _finish(lambda: import_session(settings, upload_user, upload.getvalue()), upload_user)
+        with st.form("browser_login", border=False):
+            st.caption(t("ui.login.browser", lang), help=t("ui.login.browser_help", lang))
+            browser = st.selectbox(
+                t("ui.login.browser_pick", lang),
+                list(BROWSERS),
+                format_func=BROWSERS.__getitem__,
+                key="browser_pick",
+            )
+            profile = st.text_input(
+                t("ui.login.browser_profile", lang),
+                help=t("ui.login.browser_profile_help", lang),
+                key="browser_profile",
+            ).strip()
+            if st.form_submit_button(t("ui.login.browser_submit", lang), key="browser_submit"):
+                folder = Path(profile).expanduser() if profile else None
+                _finish(lambda: login_from_browser(settings, browser, folder), "")
 
 
 def _finish(action: object, user: str) -> None:

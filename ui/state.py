@@ -16,7 +16,7 @@ from scraper.logs import setup_logging
 from scraper.workers.runners import Runner, make_runner
 
 DEFAULT_TZ = "Europe/Madrid"
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "eu": "Euskara"}
 
 
 @st.cache_resource

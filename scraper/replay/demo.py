@@ -75,6 +75,7 @@ def seed_demo(settings: Settings, *, only_if_empty: bool = True, lang: str = "en
             for result in (first, second):
                 if result.error is not None:
                     raise result.error
-            lines.append(t("cli.demo.done", lang, user=account.username, posts=first.new + second.new))
+            stored = first.new + second.new
+            lines.append(t("cli.demo.done", lang, count=stored, user=account.username, posts=stored))
     archive.engine.dispose()
     return lines

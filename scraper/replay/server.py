@@ -61,6 +61,8 @@ _JSON = "application/json; charset=utf-8"
 _HTML = "text/html; charset=utf-8"
 
 Response = tuple[int, list[tuple[str, str]], bytes | str]
+_LOCAL = re.compile(r"https?://(127\.0\.0\.1|localhost)[:/]")
+_NOT_LOCAL = re.compile(r"(?!https?://(127\.0\.0\.1|localhost)[:/]).*")
 
 
 @dataclass
@@ -165,8 +167,11 @@ class InstagramReplay:
         self._lock = threading.RLock()
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         # One catch-all callback per method: responses pops the first of several matching entries.
+        # Requests to this machine (a test's own HTTP server, e.g. a webhook) are not Instagram's: they
+        # go through.
         for method in ("GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"):
-            self._mock.add_callback(method, re.compile(r".*"), callback=cast(Any, self._callback))
+            self._mock.add_callback(method, _NOT_LOCAL, callback=cast(Any, self._callback))
+        self._mock.add_passthru(_LOCAL)
 
     # -- set-up -----------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from scraper.records import CommentRecord
+from scraper.store import changes
 from scraper.store.models import Comment, Post
 from scraper.store.writes import touch
 
@@ -88,11 +89,13 @@ def save_comments(
     cursor: str | None,
     now: datetime,
     known_threads: Collection[int] = (),
+    run_id: int | None = None,
 ) -> CommentsSaved:
     """Store the comments read from one post; the caller commits. ``complete``: the read reached the
     last page (the post is then up to date at ``target.count``); ``full``: it also began at the first,
     so a stored comment not among ``records`` has vanished, but for the stored replies of
-    ``known_threads`` (threads whose replies were not read again: they are taken as still there)."""
+    ``known_threads`` (threads whose replies were not read again: they are taken as still there).
+    Each vanished comment is recorded as a change of ``run_id``."""
     seen: dict[int, CommentRecord] = {}
     for record in records:  # Instagram may repeat a comment across pages: keep the last seen
         seen[record.id] = record
@@ -171,6 +174,11 @@ def save_comments(
         for chunk in _chunks(vanished, 500):
             marked = session.execute(update(Comment).where(Comment.id.in_(chunk)).values(deleted_at=now))
             gone += getattr(marked, "rowcount", 0)
+        found = [
+            changes.Found(changes.COMMENT_DELETED, stored[i].text, None, target.shortcode, comment_id=i)
+            for i in vanished
+        ]
+        changes.record(session, profile_id, found, run_id=run_id, now=now)
     values: dict[str, object] = {"comments_read_at": now}
     if complete:
         values.update(comments_read_count=target.count, comments_cursor=None)

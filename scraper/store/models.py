@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -93,6 +94,9 @@ class Profile(Base):
     # profile, posts, files, snapshots and sync runs), whichever process writes: readers key their
     # caches on it (``scraper.store.writes.touch``).
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The stored posts not deleted, recounted in the transaction of every write that adds, deletes or
+    # brings back posts (``scraper.store.writes.touch`` with ``recount``): lists of accounts read it.
+    posts_stored: Mapped[int] = mapped_column(default=0, server_default="0")
     # Sync bookkeeping: the newest post time up to which every older post (back to the end of the
     # timeline, or to the backfill cursor) is stored, and instaloader's frozen iterator where an
     # unfinished walk through older posts stopped.
@@ -125,7 +129,16 @@ class Post(Base):
     """One post, with its counts as last seen."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_profile_taken", "profile_id", "taken_at"),)
+    __table_args__ = (
+        Index("ix_posts_profile_taken", "profile_id", "taken_at"),
+        # The live posts of an account, for recounting ``Profile.posts_stored`` from the index alone.
+        Index(
+            "ix_posts_profile_live",
+            "profile_id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shortcode: Mapped[str] = mapped_column(String(32), unique=True)
@@ -310,6 +323,27 @@ class GroupMember(Base):
         ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     added_at: Mapped[When] = mapped_column(default=utcnow)
+
+
+class Change(Base):
+    """Something a sync saw change on an account since the sync before (``scraper.store.changes``):
+    its profile, a post deleted or edited, a comment deleted. Recorded in the transaction of the write
+    that revealed it, so a sync killed and run again neither loses nor repeats one."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_profile_detected", "profile_id", "detected_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[UserId] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    sync_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sync_runs.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # one of scraper.store.changes.KINDS
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    shortcode: Mapped[str | None] = mapped_column(String(32))  # the post deleted or edited
+    comment_id: Mapped[int | None] = mapped_column(BigInteger)  # the comment deleted
+    detected_at: Mapped[When]
 
 
 class ScheduledTask(Base):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, update
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from scraper.errors import Interrupted, SyncBusy
 from scraper.records import MediaRecord, PostRecord, ProfileRecord, SyncStatus
+from scraper.store import changes
 from scraper.store.models import (
     Base,
     CaptionVersion,
@@ -33,6 +34,7 @@ from scraper.store.models import (
     ProfileSnapshot,
     SyncLock,
     SyncRun,
+    WatchedAccount,
     utcnow,
 )
 
@@ -40,10 +42,13 @@ from scraper.store.models import (
 LOCK_STALE_AFTER = timedelta(minutes=10)
 
 
-def touch(session: Session, *profile_ids: int, username: str | None = None) -> None:
+def touch(session: Session, *profile_ids: int, username: str | None = None, recount: bool = False) -> None:
     """Grow the revision of the profiles ``profile_ids`` (and of the one named ``username``): what
     the pages show of them changed. Called in the transaction of the change, so a reader that sees
-    the new revision sees the change too; one UPDATE, whatever the number of rows written."""
+    the new revision sees the change too; one UPDATE, whatever the number of rows written.
+
+    ``recount``: posts were added, deleted or brought back, so ``posts_stored`` is counted again in the
+    same UPDATE (each account's live posts, from the partial index ``ix_posts_profile_live``)."""
     where: list[ColumnElement[bool]] = []
     if profile_ids:
         where.append(Profile.id.in_(set(profile_ids)))
@@ -52,8 +57,16 @@ def touch(session: Session, *profile_ids: int, username: str | None = None) -> N
     if not where:
         return
     session.flush()  # a profile added in this transaction is touched too
+    values: dict[str, Any] = {"revision": Profile.revision + 1}
+    if recount:
+        values["posts_stored"] = (
+            select(func.count())
+            .select_from(Post)
+            .where(Post.profile_id == Profile.id, Post.deleted_at.is_(None))
+            .scalar_subquery()
+        )
     session.execute(
-        update(Profile).where(or_(*where)).values(revision=Profile.revision + 1),
+        update(Profile).where(or_(*where)).values(**values),
         execution_options={"synchronize_session": False},
     )
 
@@ -71,14 +84,30 @@ def remember_comments(session: Session, username: str, comments: bool) -> None:
 
 
 def upsert_profile(
-    session: Session, rec: ProfileRecord, *, run_id: int | None = None, is_demo: bool = False
+    session: Session,
+    rec: ProfileRecord,
+    *,
+    run_id: int | None = None,
+    is_demo: bool = False,
+    follower_threshold: float = changes.FOLLOWER_THRESHOLD,
 ) -> Profile:
-    """Insert or update the profile of ``rec`` (by user id) and snapshot its counts for ``run_id``."""
+    """Insert or update the profile of ``rec`` (by user id) and snapshot its counts for ``run_id``;
+    what changed since the profile was stored is recorded (``scraper.store.changes``)."""
     now = utcnow()
     profile = session.get(Profile, rec.user_id)
     if profile is None:
         profile = Profile(id=rec.user_id, username=rec.username, first_seen_at=now)
         session.add(profile)
+    else:
+        found = changes.profile_changes(
+            session,
+            profile,
+            rec,
+            picture_key(rec.profile_pic_url),
+            picture_key(profile.profile_pic_url),
+            threshold=follower_threshold,
+        )
+        changes.record(session, rec.user_id, found, run_id=run_id, now=now)
     profile.username = rec.username
     profile.full_name = rec.full_name
     profile.biography = rec.biography
@@ -153,6 +182,7 @@ def save_posts(
     }
     fresh = [r for r in records if r.shortcode not in existing]
     owners = {profile_id, *(p.profile_id for p in existing.values())}  # a post may change hands
+    edited: list[changes.Found] = []
     for rec in records:
         post = existing.get(rec.shortcode)
         if post is None:
@@ -161,6 +191,7 @@ def save_posts(
             session.add(
                 CaptionVersion(post_id=post.id, caption=post.caption, replaced_at=when[rec.shortcode])
             )
+            edited.append(changes.Found(changes.CAPTION, post.caption, rec.caption, shortcode=post.shortcode))
         _apply(post, rec, profile_id, when[rec.shortcode])
         _merge_media(post, rec)
         result.updated.append(post)
@@ -201,7 +232,8 @@ def save_posts(
     if metric_rows:
         session.execute(insert(_table(PostMetrics)), metric_rows)
     result.new_ids = [ids[r.shortcode] for r in fresh]
-    touch(session, *owners)
+    changes.record(session, profile_id, edited, run_id=run_id, now=now)
+    touch(session, *owners, recount=True)  # posts added, brought back or moved to another account
     return result
 
 
@@ -344,20 +376,39 @@ def known_posts(session: Session, profile_id: int) -> dict[str, KnownPost]:
     return {code: KnownPost(taken_at, pinned) for code, taken_at, pinned in rows}
 
 
-def mark_deleted(session: Session, profile_id: int, seen: Iterable[str]) -> int:
-    """Set ``deleted_at`` on the profile's stored posts not in ``seen`` (after a full walk)."""
+def mark_deleted(session: Session, profile_id: int, seen: Iterable[str], *, run_id: int | None = None) -> int:
+    """Set ``deleted_at`` on the profile's stored posts not in ``seen`` (after a full walk), and record
+    each as a change of ``run_id``."""
     seen_set = set(seen)
     now = utcnow()
     gone = [
-        post_id
-        for post_id, code in session.execute(
-            select(Post.id, Post.shortcode).where(Post.profile_id == profile_id, Post.deleted_at.is_(None))
+        (post_id, code, caption)
+        for post_id, code, caption in session.execute(
+            select(Post.id, Post.shortcode, Post.caption).where(
+                Post.profile_id == profile_id, Post.deleted_at.is_(None)
+            )
         )
         if code not in seen_set
     ]
+    # A post marked deleted that the walk saw again was hidden (archived) and shown again by its owner:
+    # it is live again, even when the walk had no reason to save it anew.
+    back = [
+        post_id
+        for post_id, code in session.execute(
+            select(Post.id, Post.shortcode).where(Post.profile_id == profile_id, Post.deleted_at.is_not(None))
+        )
+        if code in seen_set
+    ]
+    if back:
+        session.execute(update(Post).where(Post.id.in_(back)).values(deleted_at=None))
     if gone:
-        session.execute(update(Post).where(Post.id.in_(gone)).values(deleted_at=now))
-        touch(session, profile_id)
+        session.execute(update(Post).where(Post.id.in_([g[0] for g in gone])).values(deleted_at=now))
+        found = [
+            changes.Found(changes.POST_DELETED, caption, None, shortcode=code) for _, code, caption in gone
+        ]
+        changes.record(session, profile_id, found, run_id=run_id, now=now)
+    if gone or back:
+        touch(session, profile_id, recount=True)
     return len(gone)
 
 
@@ -376,6 +427,18 @@ def media_missing_files(session: Session, profile_id: int, *, videos: bool = Fal
     return list(session.scalars(query.where(missing)))
 
 
+def follow_rename(session: Session, old: str, new: str) -> None:
+    """The watch list's entry of ``old`` goes on under ``new``, the account's user name now (unless
+    ``new`` is watched already: then the entry of ``old`` goes)."""
+    entry = session.get(WatchedAccount, old)
+    if entry is None or old == new:
+        return
+    if session.get(WatchedAccount, new) is not None:
+        session.delete(entry)
+    else:
+        session.execute(update(WatchedAccount).where(WatchedAccount.username == old).values(username=new))
+
+
 def profile_by_username(session: Session, username: str) -> Profile | None:
     """The stored profile now or last known under ``username``."""
     return session.scalars(
@@ -384,17 +447,19 @@ def profile_by_username(session: Session, username: str) -> Profile | None:
 
 
 def post_counts(session: Session) -> dict[int, int]:
-    """Number of stored (not deleted) posts by profile id."""
-    rows = session.execute(
-        select(Post.profile_id, func.count()).where(Post.deleted_at.is_(None)).group_by(Post.profile_id)
-    )
+    """Number of stored (not deleted) posts by profile id (kept in ``profiles.posts_stored``)."""
+    rows = session.execute(select(Profile.id, Profile.posts_stored))
     return {profile_id: count for profile_id, count in rows}
 
 
-def last_runs(session: Session) -> dict[str, SyncRun]:
-    """The latest sync run of each user name."""
-    latest = select(SyncRun.username, func.max(SyncRun.id).label("id")).group_by(SyncRun.username).subquery()
-    runs = session.scalars(select(SyncRun).join(latest, SyncRun.id == latest.c.id))
+def last_runs(session: Session, usernames: Iterable[str] | None = None) -> dict[str, SyncRun]:
+    """The latest sync run of each user name (of ``usernames`` only, when given: through the index on
+    ``sync_runs.username``, so the cost follows the accounts asked for, not every run ever made)."""
+    latest = select(SyncRun.username, func.max(SyncRun.id).label("id"))
+    if usernames is not None:
+        latest = latest.where(SyncRun.username.in_(sorted(set(usernames))))
+    ids = latest.group_by(SyncRun.username).subquery()
+    runs = session.scalars(select(SyncRun).join(ids, SyncRun.id == ids.c.id))
     return {run.username: run for run in runs}
 
 

@@ -33,6 +33,7 @@ from scraper.instagram.login import Login
 from scraper.logs import setup_logging
 from scraper.records import SyncStatus
 from scraper.sync import Progress, SyncOptions, SyncPhase
+from scraper.workers import notify
 from scraper.workers.board import (
     BoardJob,
     JobBoard,
@@ -132,9 +133,28 @@ class _Reporter:
         self.jobs.progress(self.job_id, self.username, dataclasses.replace(progress))
 
 
+_notifiers: dict[tuple[str, ...], notify.Notifier] = {}
+
+
+def worker_notifier(urls: list[str], lang: str) -> notify.Notifier:
+    """This worker process's notifier of ``urls`` (its thread sends while the worker takes other tasks)."""
+    with _archives_lock:
+        key = tuple(urls)
+        if key not in _notifiers:
+            _notifiers[key] = notify.Notifier(urls, lang)
+        return _notifiers[key]
+
+
 @app.task(name="scraper.sync_account")
-def sync_account(job_id: str, username: str, options: OptionsJson, session_user: str | None = None) -> str:
-    """Run the sync of job ``job_id`` and write how it went to the board; returns its status."""
+def sync_account(
+    job_id: str,
+    username: str,
+    options: OptionsJson,
+    session_user: str | None = None,
+    notify_urls: list[str] | None = None,
+) -> str:
+    """Run the sync of job ``job_id`` and write how it went to the board; returns its status. Its
+    changes go to SCRAPER_NOTIFY's URLs and to ``notify_urls``."""
     jobs = board(load_settings())
     if jobs.cancel_requested(job_id):
         jobs.finish(job_id, username, SyncStatus.INTERRUPTED, error=Interrupted())
@@ -167,6 +187,13 @@ def sync_account(job_id: str, username: str, options: OptionsJson, session_user:
             cancel=cancel,
         )
         jobs.finish(job_id, username, result.status, result=result, error=result.error)
+        urls = notify.urls_of(archive.settings.notify_urls, notify_urls or [])
+        if urls:
+            try:
+                batch = notify.batch_of_run(archive.sessions, result.run_id)
+                worker_notifier(urls, archive.settings.language).send(batch)
+            except Exception:  # the sync is done and told: a notification never fails it
+                log.warning("changes of %s not notified", username, exc_info=True)
         return result.status.value  # a plain string, as Celery's log shows it
     except Exception as exc:
         if not isinstance(exc, ScraperError):
@@ -217,9 +244,15 @@ class CeleryRunner:
         self.board = jobs or JobBoard.from_url(self.url)
 
     def start(
-        self, username: str, options: SyncOptions = SyncOptions(), *, login: Login | None = None
+        self,
+        username: str,
+        options: SyncOptions = SyncOptions(),
+        *,
+        login: Login | None = None,
+        notify_urls: list[str] | None = None,
     ) -> BoardJob:
-        """Queue a sync of ``username`` (checked first), or return the one queued or running."""
+        """Queue a sync of ``username`` (checked first), or return the one queued or running; the worker
+        sends its changes to ``notify_urls`` too."""
         username = normalize_username(username)
         try:
             job, new = self.board.claim(username, options, login.user if login else None)
@@ -228,6 +261,7 @@ class CeleryRunner:
                 with app.connection_for_write(self.url) as connection:
                     sync_account.apply_async(
                         args=[job.id, username, options_to_json(options), job.session_user],
+                        kwargs={"notify_urls": notify_urls} if notify_urls else None,
                         task_id=job.id,
                         connection=connection,
                         retry=False,

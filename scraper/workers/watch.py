@@ -105,7 +105,7 @@ class WatchEntry:
 def entries(session: Session) -> list[WatchEntry]:
     """The watch list, the most overdue first."""
     watched = list(session.scalars(select(WatchedAccount)))
-    runs = writes.last_runs(session)  # the latest run is the one started last
+    runs = writes.last_runs(session, [w.username for w in watched])  # the latest run is the one started last
     found = []
     for w in watched:
         run = runs.get(w.username)
