@@ -220,3 +220,33 @@ def test_sidebar_refuses_a_bad_account_name(seeded: Settings) -> None:
     assert not at.exception
     assert "is not a valid Instagram user name" in at.sidebar.error[0].value
     assert "../../etc" in at.sidebar.error[0].value.replace("\\", "")
+
+
+def test_csv_downloads_keep_formulas_as_text() -> None:
+    import io
+
+    import pandas as pd
+
+    from ui.common import spreadsheet_safe
+
+    frame = pd.DataFrame(
+        {
+            "caption": [
+                '=HYPERLINK("http://x.example","¡Pincha!")',
+                "+34 600",
+                "@ermua.udala",
+                "Jaiak -",
+                None,
+            ],
+            "likes": [-3, 4, 5, 6, 7],
+        }
+    )
+    written = pd.read_csv(io.StringIO(spreadsheet_safe(frame).to_csv(index=False)))
+    assert list(written["caption"][:4]) == [
+        '\'=HYPERLINK("http://x.example","¡Pincha!")',
+        "'+34 600",
+        "'@ermua.udala",
+        "Jaiak -",
+    ]
+    assert list(written["likes"]) == [-3, 4, 5, 6, 7]  # numbers stay numbers
+    assert frame["caption"][0].startswith("=")  # the page's own frame is untouched

@@ -418,3 +418,19 @@ def test_without_a_group_the_panel_offers_the_account_in_basque(dashboard: dict[
     assert not at.exception
     html = bytes(next(v for k, v in dashboard.items() if k.startswith(f"{OTHER}-report-"))).decode()
     assert '<html lang="eu">' in html and f"@{OTHER} kontuaren txostena" in html
+
+
+def run_community() -> None:
+    from ui import community, sidebar
+
+    sidebar.render()
+    community.page()
+
+
+def test_the_community_page_offers_the_report_of_its_group(dashboard: dict[str, Any]) -> None:
+    at = AppTest.from_function(run_community, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.query_params["group"] = GROUP
+    at = at.run()
+    assert not at.exception
+    assert at.radio(key="report_subject").options == [f"the group {GROUP}"]

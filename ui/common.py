@@ -143,13 +143,34 @@ def choice(
     return str(picked or default)
 
 
+# A text cell a spreadsheet would read as a formula ("=HYPERLINK(...)", "+1", "@SUM"), or that starts
+# with a tab or carriage return, gets a leading apostrophe: spreadsheets show it as text (OWASP's advice
+# against CSV injection). Captions and comments are written by anyone.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text cells that a spreadsheet would run as formulas turned into plain text;
+    numbers, dates and other cells are left as they are."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return safe
+
+
 def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
-    """A button that downloads ``frame`` as CSV (UTF-8 with BOM, so spreadsheets read accents); a
-    function giving the frame is called only when the button is clicked."""
+    """A button that downloads ``frame`` as CSV (UTF-8 with BOM, so spreadsheets read accents; text
+    that would run as a formula is kept as text, ``spreadsheet_safe``); a function giving the frame is
+    called only when the button is clicked."""
     st.download_button(
         t("ui.download_csv", language()),
         # Built only when clicked: every page has several of these, and reruns should stay cheap.
-        lambda: (frame() if callable(frame) else frame).to_csv(index=False).encode("utf-8-sig"),
+        lambda: (
+            spreadsheet_safe(frame() if callable(frame) else frame).to_csv(index=False).encode("utf-8-sig")
+        ),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,

@@ -16,6 +16,7 @@ from insights.data import post_url
 from insights.reposts import THRESHOLD
 from ui import data
 from ui.common import chart, csv_download, image, pick_group
+from ui.report import report_panel
 from ui.sidebar import accounts
 from ui.state import language, timezone
 from ui.text import inert
@@ -95,6 +96,7 @@ def page() -> None:
 
     _hashtags(group, members, lang)
     _reposts(group, members, lang)
+    report_panel(None, group)
 
 
 def _hashtags(group: str, members: list[str], lang: str) -> None:

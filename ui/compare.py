@@ -13,6 +13,7 @@ from insights.engagement import follower_growth_chart
 from insights.frequency import PERIODS
 from ui import data
 from ui.common import chart, choice, csv_download, pick_accounts
+from ui.report import report_panel
 from ui.state import group_in_url, language, timezone
 
 
@@ -51,3 +52,5 @@ def page() -> None:
     snapshots = data.snapshots(usernames)
     chart(follower_growth_chart(snapshots, lang))
     csv_download(snapshots, f"{prefix}-followers", "cmp-followers-csv")
+    if group in data.groups():  # a report covers a group, not a list picked by hand
+        report_panel(None, group)
