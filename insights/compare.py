@@ -3,22 +3,30 @@ Follower growth is ``insights.engagement.follower_growth_chart``, which draws a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
+from sqlalchemy import ColumnElement, Float, case, cast, func, select
+from sqlalchemy.orm import Session
 
 from i18n import t
 from insights.charts import PERCENT, TYPES, empty, floats, title, type_color, type_names
 from insights.engagement import follower_growth_chart
 from insights.frequency import posts_per_period, posts_per_period_chart
+from scraper.store.models import Post, Profile
 
 __all__ = [
     "compare_engagement",
     "compare_engagement_chart",
     "compare_frequency",
     "compare_frequency_chart",
+    "engagement_of",
     "follower_growth_chart",
+    "post_times",
     "type_mix",
     "type_mix_chart",
+    "type_mix_of",
 ]
 ENGAGEMENT_COLUMNS = ["username", "posts", "followers", "engagement_rate", "mean_likes", "mean_comments"]
 MIX_COLUMNS = ["username", "type", "posts", "share"]
@@ -129,4 +137,87 @@ def type_mix_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
             ],
         )
         .properties(title=title("chart.type_mix.title", lang))
+    )
+
+
+# The same figures counted by the database, for a group's Compare page: a group of twenty accounts can
+# hold hundreds of thousands of posts, and these read two or three columns of them instead of building
+# the whole posts frame (captions, hashtags, media) in pandas.
+
+
+def _members(usernames: Sequence[str]) -> ColumnElement[bool]:
+    return Profile.username.in_(sorted(set(usernames)))
+
+
+def engagement_of(session: Session, usernames: Sequence[str]) -> pd.DataFrame:
+    """``compare_engagement`` of the accounts' stored posts, aggregated in SQL (one row per account
+    with posts, ordered by username)."""
+    interactions = cast(Post.likes + Post.comments, Float)
+    rate = case((Profile.followers > 0, interactions / Profile.followers))
+    rows = session.execute(
+        select(
+            Profile.username,
+            func.count(Post.id),
+            func.max(Profile.followers),
+            func.avg(rate),
+            func.avg(cast(Post.likes, Float)),
+            func.avg(cast(Post.comments, Float)),
+        )
+        .join(Post, Post.profile_id == Profile.id)
+        .where(_members(usernames))
+        .group_by(Profile.username)
+        .order_by(Profile.username)
+    ).all()
+    if not rows:
+        return compare_engagement(pd.DataFrame())
+    username, posts, followers, rates, likes, comments = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "username": pd.Series(username, dtype="str"),
+            "posts": pd.Series(posts, dtype="int64"),
+            "followers": pd.array(followers, dtype="Int64"),
+            "engagement_rate": pd.Series(rates, dtype="float64"),
+            "mean_likes": pd.Series(likes, dtype="float64"),
+            "mean_comments": pd.Series(comments, dtype="float64"),
+        }
+    )[ENGAGEMENT_COLUMNS]
+
+
+def type_mix_of(session: Session, usernames: Sequence[str]) -> pd.DataFrame:
+    """``type_mix`` of the accounts' stored posts, counted in SQL."""
+    rows = session.execute(
+        select(Profile.username, Post.type, func.count(Post.id))
+        .join(Post, Post.profile_id == Profile.id)
+        .where(_members(usernames))
+        .group_by(Profile.username, Post.type)
+    ).all()
+    if not rows:
+        return type_mix(pd.DataFrame())
+    counts = pd.Series(
+        [n for _, _, n in rows],
+        index=pd.MultiIndex.from_tuples([(u, k) for u, k, _ in rows], names=["username", "type"]),
+    )
+    kinds = list(TYPES) + sorted({k for _, k, _ in rows} - set(TYPES))
+    grid = pd.MultiIndex.from_product([sorted({u for u, _, _ in rows}), kinds], names=["username", "type"])
+    counts = counts.reindex(grid, fill_value=0)
+    totals = counts.groupby(level="username").transform("sum")
+    result = pd.DataFrame({"posts": counts, "share": counts / totals}).reset_index()
+    return result.astype({"username": "str", "type": "str", "posts": "int64", "share": "float64"})[
+        MIX_COLUMNS
+    ]
+
+
+def post_times(session: Session, usernames: Sequence[str]) -> pd.DataFrame:
+    """The accounts' stored posts as (username, taken_at) only: what ``compare_frequency`` needs."""
+    rows = session.execute(
+        select(Profile.username, Post.taken_at)
+        .join(Post, Post.profile_id == Profile.id)
+        .where(_members(usernames))
+    ).all()
+    times = pd.Series([w for _, w in rows], dtype=object)
+    return pd.DataFrame(
+        {
+            "username": pd.Series([u for u, _ in rows], dtype="str"),
+            "taken_at": pd.Series(pd.to_datetime(times, utc=True, format="ISO8601")),
+        }
     )

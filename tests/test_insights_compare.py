@@ -11,9 +11,12 @@ from insights.compare import (
     compare_engagement_chart,
     compare_frequency,
     compare_frequency_chart,
+    engagement_of,
     follower_growth_chart,
+    post_times,
     type_mix,
     type_mix_chart,
+    type_mix_of,
 )
 from insights.data import posts_frame, posts_from_rows, snapshots_frame
 from scraper.archive import Archive
@@ -118,6 +121,14 @@ def test_comparing_two_synced_accounts(archive: Archive, replay: InstagramReplay
         assert engagement.loc[name, "posts"] == len(account.posts)
     mix = type_mix(frame)
     assert mix.groupby("username")["posts"].sum().to_dict() == {"ane": 15, "bea": 10}
+    # The group page's figures, counted by the database, agree with those of the posts frame.
+    with archive.sessions() as session:
+        pd.testing.assert_frame_equal(engagement_of(session, list(accounts)), compare_engagement(frame))
+        pd.testing.assert_frame_equal(type_mix_of(session, list(accounts)), mix)
+        times = post_times(session, list(accounts))
+    pd.testing.assert_frame_equal(
+        compare_frequency(times, "week", "Europe/Madrid"), compare_frequency(frame, "week", "Europe/Madrid")
+    )
     growth = spec(follower_growth_chart(snapshots, "en"))
     assert growth["mark"]["type"] == "line" and growth["encoding"]["color"]["field"] == "username"
     assert {v["username"] for v in values(growth)} == {"ane", "bea"}

@@ -27,16 +27,15 @@ def page() -> None:
     # A group's downloads are named for it (they hold its members' rows): "ermua-clubs-compare-types.csv".
     group = group_in_url()
     prefix = f"{group}-compare" if group else "compare"
-    posts = data.posts(usernames)
+    times, rates, mix = data.compared(usernames)
     tz = timezone()
     st.subheader(t("ui.compare.frequency", lang))
     period = choice(t("ui.frequency.period", lang), PERIODS, "month", "ui.frequency.", key="compare_period")
-    per_period = compare.compare_frequency(posts, period, tz)
+    per_period = compare.compare_frequency(times, period, tz)
     chart(compare.compare_frequency_chart(per_period, period, lang))
     csv_download(per_period, f"{prefix}-frequency", "cmp-frequency-csv")
 
     st.subheader(t("ui.compare.engagement", lang))
-    rates = compare.compare_engagement(posts)
     chart(compare.compare_engagement_chart(rates, lang))
     labels: dict[str, Any] = dict(column_labels(rates.columns, lang))
     labels["engagement_rate"] = st.column_config.NumberColumn(labels.get("engagement_rate"), format="percent")
@@ -44,7 +43,6 @@ def page() -> None:
     csv_download(rates, f"{prefix}-engagement", "cmp-engagement-csv")
 
     st.subheader(t("ui.compare.types", lang))
-    mix = compare.type_mix(posts)
     chart(compare.type_mix_chart(mix, lang))
     csv_download(mix, f"{prefix}-types", "cmp-types-csv")
 

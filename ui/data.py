@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from insights import accounts, captions, comments, data, matches, network, reposts
+from insights import accounts, captions, comments, compare, data, matches, network, reposts
 from insights.accounts import Revisions
 from insights.search import (
     count_all_matches,
@@ -55,6 +55,24 @@ def _posts(db_url: str, usernames: tuple[str, ...], revs: Revisions) -> pd.DataF
 def posts(usernames: list[str]) -> pd.DataFrame:
     """Every stored post of the accounts (shared: do not modify it in place)."""
     return _posts(archive().settings.db_url, tuple(sorted(usernames)), revisions(usernames))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _compared(
+    db_url: str, usernames: tuple[str, ...], revs: Revisions
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    with archive().sessions() as session:
+        return (
+            compare.post_times(session, usernames),
+            compare.engagement_of(session, usernames),
+            compare.type_mix_of(session, usernames),
+        )
+
+
+def compared(usernames: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the Compare page draws of the accounts, read by the database and not through every post:
+    their posts' times, the engagement per account and the mix of post types."""
+    return _compared(archive().settings.db_url, tuple(sorted(usernames)), revisions(usernames))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
