@@ -141,3 +141,19 @@ def unhashed_count(session: Session, usernames: Sequence[str]) -> int:
         .where(MediaItem.file.is_not(None), MediaItem.phash.is_(None), Profile.username.in_(list(usernames)))
     )
     return session.scalar(query) or 0
+
+
+def hashed_count(session: Session, usernames: Sequence[str]) -> int:
+    """The accounts' stored pictures that have a hash: how many ``repost_sets`` would compare."""
+    query = (
+        select(func.count())
+        .select_from(MediaItem)
+        .join(Post, Post.id == MediaItem.post_id)
+        .join(Profile, Profile.id == Post.profile_id)
+        .where(
+            MediaItem.phash.is_not(None),
+            MediaItem.phash != NO_HASH,
+            Profile.username.in_(list(usernames)),
+        )
+    )
+    return session.scalar(query) or 0

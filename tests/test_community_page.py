@@ -355,3 +355,22 @@ def test_pictures_without_a_hash_are_hinted(seeded: Settings) -> None:
     spanish = app(lang="es", group=SHOPS)
     assert "aún sin hash" in spanish.warning[0].value
     assert any("Ninguna imagen de estas cuentas" in i.value for i in spanish.info)
+
+
+def test_a_big_group_compares_its_pictures_only_when_asked(
+    seeded: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.community
+
+    monkeypatch.setattr(ui.community, "AUTO_COMPARE", 1)  # this group's few pictures count as many
+    at = app(group=GROUP)
+
+    assert not at.exception
+    assert any("pictures with a hash; comparing them all takes a while" in c.value for c in at.caption)
+    assert not any("same picture" in c.value for c in at.caption)  # not compared yet
+
+    at.button(key="community_reposts_compare").click().run()
+    assert not at.exception
+    assert "2 posts with the same picture, oldest first:" in [c.value for c in at.caption]
+    at.run()  # a rerun (another filter) keeps them shown
+    assert "2 posts with the same picture, oldest first:" in [c.value for c in at.caption]

@@ -116,11 +116,24 @@ def _hashtags(group: str, members: list[str], lang: str) -> None:
     csv_download(months, f"{group}-hashtag-months", "community-months-csv")
 
 
+# Up to this many pictures with a hash, the page looks for reposts at once (well under a second).
+AUTO_COMPARE = 20_000
+
+
 def _reposts(group: str, members: list[str], lang: str) -> None:
     """The sets of the members' posts whose pictures are the same or nearly, newest set first, a page
     at a time: each set's posts side by side, oldest first (who posted it first), with the account,
     the time (chosen time zone), the thumbnail and a link to Instagram."""
     st.subheader(t("ui.community.reposts", lang))
+    hashed = data.group_hashed(members)
+    asked = f"community_reposts_{group}"
+    if hashed > AUTO_COMPARE and not st.session_state.get(asked):
+        # Comparing a big group's pictures takes seconds (2 s for 100,000): only when asked, once per
+        # session and group; the result is cached for every session until a member's data changes.
+        st.caption(t("ui.community.reposts_many", lang, count=hashed))
+        if not st.button(t("ui.community.reposts_compare", lang), key="community_reposts_compare"):
+            return
+        st.session_state[asked] = True
     found, unhashed = data.group_reposts(members)
     if unhashed:
         st.warning(t("ui.community.reposts_unhashed", lang, count=unhashed))

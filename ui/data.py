@@ -239,6 +239,17 @@ def _reposts(db_url: str, members: tuple[str, ...], revs: Revisions) -> tuple[pd
     return frame, unhashed
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _hashed(db_url: str, members: tuple[str, ...], revs: Revisions) -> int:
+    with archive().sessions() as session:
+        return reposts.hashed_count(session, members)
+
+
+def group_hashed(members: list[str]) -> int:
+    """How many of the accounts' pictures have a hash (what looking for reposts compares)."""
+    return _hashed(archive().settings.db_url, tuple(sorted(members)), revisions(members))
+
+
 def group_reposts(members: list[str]) -> tuple[pd.DataFrame, int]:
     """The sets of the accounts' posts whose pictures are the same or nearly, one row per post
     (``set``, ``username``, ``shortcode``, ``taken_at``), newest set first (by its first post), each set
