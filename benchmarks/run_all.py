@@ -83,6 +83,14 @@ BENCHMARKS = [
         "API requests of syncs with comments, next to instaloader's --comments",
         quick=("--posts", "40", "--comments", "600", "--old", "3", "--new", "2"),
     ),
+    Benchmark(
+        "archive_scale",
+        # PostgreSQL at 1,000,000 posts: `python -m benchmarks.archive_scale --database postgresql`
+        # (building that archive through the store takes hours on 2 cores; --big medium measures 100,000).
+        "1,000,000 posts and 5,000,000 comments against 10,000 (SQLite)",
+        full=("--database", "sqlite"),
+        quick=("--quick", "--database", "sqlite", "--skip-browser", "--firsts", "1", "--reruns", "1"),
+    ),
 ]
 NAMES = [b.name for b in BENCHMARKS]
 

@@ -168,3 +168,28 @@ def test_comments_reads_every_comment_both_ways_without_a_post_request_of_ours(q
         assert goal == "≤ 1.0"
         assert float(ratio) == pytest.approx(int(ours_n) / int(reference.split()[0]), abs=0.01)
     assert quick.row(f"comments stored per second, first sync of {posts} posts")[0]
+
+
+def test_archive_scale_builds_both_archives_and_judges_every_goal(quick: QuickRun) -> None:
+    output = quick.outputs["archive_scale"]
+    built = dict(re.findall(r"(quick-small|quick-big) on SQLite \([^;]*; ([\d,]+) posts,", output))
+    assert built == {"quick-small": "2,000", "quick-big": "8,000"}
+    # The account whose pages are compared holds the same posts and comments at both sizes.
+    same = re.search(
+        r"ermua\.kultura: (1,000 posts and [\d,]+ comments) at quick-small, (.*) at quick-big", output
+    )
+    assert same is not None and same[1] == same[2]
+    assert re.search(r"ermua\.udala: .* 3,000 posts and [\d,]+ comments at quick-big", output)
+    assert "| every page ran without an exception (AppTest), and drew in the browser | yes |" in output
+    for measure in (
+        "first load, 1,000-post account",
+        "first load, any page of the 1,000-post account",
+        "first load, any page of the 3,000-post account",
+        "warm rerun median, any page",
+        "start page and account list",
+        "compare, community and search of a 20-account group",
+        "search of captions and comments",
+        "a sync's write of 12 posts",
+    ):
+        ours, _, _, goal, verdict = quick.row(f"archive scale: {measure}")
+        assert ours.startswith("SQLite ") and verdict in ("PASS", "FAIL") and goal != "—"
