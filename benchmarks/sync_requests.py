@@ -98,7 +98,9 @@ def compare(posts: int, new: int, logged_in: bool) -> list[_summary.Row]:
     label = "logged in" if logged_in else "logged out"
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        settings = Settings(f"sqlite:///{tmp / 'a.db'}", tmp / "media", tmp / "data", tmp / "logs")
+        settings = Settings(
+            f"sqlite:///{tmp / 'a.db'}", tmp / "media", tmp / "data", tmp / "logs", no_wait=True
+        )
         archive = Archive(settings)
         ours_account = build_account(NAME, posts, seed=1, pinned=1)
         theirs_account = build_account(NAME, posts, seed=1, pinned=1)
