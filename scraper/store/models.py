@@ -22,7 +22,6 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -94,8 +93,8 @@ class Profile(Base):
     # profile, posts, files, snapshots and sync runs), whichever process writes: readers key their
     # caches on it (``scraper.store.writes.touch``).
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
-    # The stored posts not deleted, recounted in the transaction of every write that adds, deletes or
-    # brings back posts (``scraper.store.writes.touch`` with ``recount``): lists of accounts read it.
+    # The stored posts not deleted, moved by the write that adds, deletes or brings back posts, in its
+    # transaction (``scraper.store.writes.touch`` with ``live_posts``): lists of accounts read it.
     posts_stored: Mapped[int] = mapped_column(default=0, server_default="0")
     # Sync bookkeeping: the newest post time up to which every older post (back to the end of the
     # timeline, or to the backfill cursor) is stored, and instaloader's frozen iterator where an
@@ -129,16 +128,7 @@ class Post(Base):
     """One post, with its counts as last seen."""
 
     __tablename__ = "posts"
-    __table_args__ = (
-        Index("ix_posts_profile_taken", "profile_id", "taken_at"),
-        # The live posts of an account, for recounting ``Profile.posts_stored`` from the index alone.
-        Index(
-            "ix_posts_profile_live",
-            "profile_id",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
-        ),
-    )
+    __table_args__ = (Index("ix_posts_profile_taken", "profile_id", "taken_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shortcode: Mapped[str] = mapped_column(String(32), unique=True)

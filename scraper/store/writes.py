@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, cast
 from urllib.parse import urlparse
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -42,13 +42,19 @@ from scraper.store.models import (
 LOCK_STALE_AFTER = timedelta(minutes=10)
 
 
-def touch(session: Session, *profile_ids: int, username: str | None = None, recount: bool = False) -> None:
+def touch(
+    session: Session,
+    *profile_ids: int,
+    username: str | None = None,
+    live_posts: Mapping[int, int] | None = None,
+) -> None:
     """Grow the revision of the profiles ``profile_ids`` (and of the one named ``username``): what
     the pages show of them changed. Called in the transaction of the change, so a reader that sees
     the new revision sees the change too; one UPDATE, whatever the number of rows written.
 
-    ``recount``: posts were added, deleted or brought back, so ``posts_stored`` is counted again in the
-    same UPDATE (each account's live posts, from the partial index ``ix_posts_profile_live``)."""
+    ``live_posts``: by profile id, how many live (not deleted) posts the change added (or, negative,
+    took away): ``posts_stored`` moves by as much in the same UPDATE, so keeping the count costs
+    nothing more, whatever the account's size."""
     where: list[ColumnElement[bool]] = []
     if profile_ids:
         where.append(Profile.id.in_(set(profile_ids)))
@@ -58,12 +64,10 @@ def touch(session: Session, *profile_ids: int, username: str | None = None, reco
         return
     session.flush()  # a profile added in this transaction is touched too
     values: dict[str, Any] = {"revision": Profile.revision + 1}
-    if recount:
-        values["posts_stored"] = (
-            select(func.count())
-            .select_from(Post)
-            .where(Post.profile_id == Profile.id, Post.deleted_at.is_(None))
-            .scalar_subquery()
+    moved = {pid: n for pid, n in (live_posts or {}).items() if n}
+    if moved:
+        values["posts_stored"] = Profile.posts_stored + case(
+            *((Profile.id == pid, n) for pid, n in moved.items()), else_=0
         )
     session.execute(
         update(Profile).where(or_(*where)).values(**values),
@@ -183,6 +187,7 @@ def save_posts(
     fresh = [r for r in records if r.shortcode not in existing]
     owners = {profile_id, *(p.profile_id for p in existing.values())}  # a post may change hands
     edited: list[changes.Found] = []
+    live: dict[int, int] = {profile_id: len(fresh)}  # the change of each account's live posts
     for rec in records:
         post = existing.get(rec.shortcode)
         if post is None:
@@ -192,6 +197,9 @@ def save_posts(
                 CaptionVersion(post_id=post.id, caption=post.caption, replaced_at=when[rec.shortcode])
             )
             edited.append(changes.Found(changes.CAPTION, post.caption, rec.caption, shortcode=post.shortcode))
+        if post.deleted_at is None:  # a live post changing hands leaves its old account
+            live[post.profile_id] = live.get(post.profile_id, 0) - 1
+        live[profile_id] = live.get(profile_id, 0) + 1  # live (again) under this account
         _apply(post, rec, profile_id, when[rec.shortcode])
         _merge_media(post, rec)
         result.updated.append(post)
@@ -233,7 +241,7 @@ def save_posts(
         session.execute(insert(_table(PostMetrics)), metric_rows)
     result.new_ids = [ids[r.shortcode] for r in fresh]
     changes.record(session, profile_id, edited, run_id=run_id, now=now)
-    touch(session, *owners, recount=True)  # posts added, brought back or moved to another account
+    touch(session, *owners, live_posts=live)  # posts added, brought back or moved to another account
     return result
 
 
@@ -408,7 +416,7 @@ def mark_deleted(session: Session, profile_id: int, seen: Iterable[str], *, run_
         ]
         changes.record(session, profile_id, found, run_id=run_id, now=now)
     if gone or back:
-        touch(session, profile_id, recount=True)
+        touch(session, profile_id, live_posts={profile_id: len(back) - len(gone)})
     return len(gone)
 
 

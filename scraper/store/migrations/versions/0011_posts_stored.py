@@ -1,6 +1,6 @@
-"""The stored (not deleted) posts of each account kept in ``profiles.posts_stored``, recounted by the
-store in the transaction of every write that adds, deletes or brings back posts, through a partial
-index of the live posts: the account list reads 200 rows, not a million.
+"""The stored (not deleted) posts of each account kept in ``profiles.posts_stored``, moved by the store
+in the transaction of every write that adds, deletes or brings back posts: the account list reads 200
+rows, not a million. Counted here once for the archives that exist.
 
 Revision ID: 0011
 Revises: 0010
@@ -17,14 +17,9 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-LIVE = sa.text("deleted_at IS NULL")
-
 
 def upgrade() -> None:
     op.add_column("profiles", sa.Column("posts_stored", sa.Integer(), server_default="0", nullable=False))
-    op.create_index(
-        "ix_posts_profile_live", "posts", ["profile_id"], sqlite_where=LIVE, postgresql_where=LIVE
-    )
     op.execute(
         "UPDATE profiles SET posts_stored = (SELECT count(*) FROM posts "
         "WHERE posts.profile_id = profiles.id AND posts.deleted_at IS NULL)"
@@ -32,6 +27,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_posts_profile_live", table_name="posts")
     # A plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 or newer), as in 0006.
     op.drop_column("profiles", "posts_stored")
