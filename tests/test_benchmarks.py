@@ -50,7 +50,8 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> QuickRun:
     )
     text = results.read_text() if results.exists() else ""
     rows = {}
-    for line in text.splitlines():
+    summary = text.split("\n### ", 1)[0]  # the suite's table; a script's own output may hold tables too
+    for line in summary.splitlines():
         if line.startswith("| ") and not line.startswith("| measure |"):
             cells = [cell.strip() for cell in line.strip("|").split(" | ")]
             rows[cells[0]] = cells[1:]
