@@ -13,15 +13,12 @@ from insights.accounts import Revisions
 from insights.data import post_url
 from scraper.store.changes import FOLLOWER_MINIMUM, FOLLOWER_THRESHOLD, PRIVATE
 from ui import data
-from ui.common import chart, csv_download, pick_group
-from ui.sidebar import accounts
+from ui.common import chart, csv_download, listed_accounts, url_picker
 from ui.state import accounts_in_url, archive, language, set_accounts_in_url, timezone
-from ui.text import inert
 
 # The columns of the table and of its download, in order.
 SHOWN = ["detected_at", "username", "kind", "shortcode", "old", "new", "url"]
 PICKED = "changes_account"  # the account picker's state ("": every account of the view)
-URL_SEEN = "changes_account_in_url"  # the account the URL named when the picker last ran
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -38,33 +35,14 @@ def account_changes(usernames: list[str]) -> pd.DataFrame:
 def _scope(lang: str) -> tuple[list[str], str] | None:
     """The accounts looked at: the one in ``?account=``, else every account of the group picked (or of
     the archive); and the name of the view, for downloads. None when there is none."""
-    stored = list(accounts().username)
-    if not stored:
-        st.info(t("ui.pick.none", lang))
+    found = listed_accounts()
+    if found is None:
         return None
-    group, place = pick_group()
-    listed = stored
-    if group is not None:
-        listed = [a for a in data.groups().get(group, []) if a in stored]
-        if not listed:
-            st.info(inert(t("ui.group.empty", lang, group=group)))
-            return None
+    listed, group, place = found
     wanted = next((a for a in accounts_in_url() if a in listed), "")
-    options = ["", *listed]
-    # The picker keeps its own state (a key), taken from the URL when the URL changed from elsewhere (a
-    # link, the sidebar): a default taken from the URL on every run would make a new widget after each
-    # pick, and lose the next one.
-    if st.session_state.get(URL_SEEN) != wanted or st.session_state.get(PICKED) not in options:
-        st.session_state[PICKED] = wanted
-    picked = str(
-        place.selectbox(
-            t("ui.pick.account", lang),
-            options,
-            key=PICKED,
-            format_func=lambda name: name or t("ui.changes.all", lang),
-        )
+    picked = url_picker(
+        place, ["", *listed], wanted, PICKED, format_func=lambda name: name or t("ui.changes.all", lang)
     )
-    st.session_state[URL_SEEN] = picked
     if picked and [picked] != accounts_in_url():
         set_accounts_in_url([picked])
     elif not picked and accounts_in_url():

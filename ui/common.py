@@ -64,14 +64,13 @@ def pick_group() -> tuple[str | None, Place]:
     return picked or None, right
 
 
-# The account picker's state, and the account it last put in (or took from) the URL.
+# The account picker's state (``url_picker`` keeps the account it last put in the URL beside it).
 _ACCOUNT = "picked_account"
-_ACCOUNT_SEEN = "picked_account_url"
 
 
-def pick_account() -> str | None:
-    """The account the page shows: from the URL, else the first stored one. With a group picked, the
-    picker lists only the group's members."""
+def listed_accounts() -> tuple[list[str], str | None, DeltaGenerator] | None:
+    """The stored accounts a page may pick from (only the group's members when a group is picked),
+    the group, and where the account picker goes; None, with a note shown, when there is none."""
     lang = language()
     stored = list(accounts().username)
     if not stored:
@@ -84,15 +83,37 @@ def pick_account() -> str | None:
         if not listed:
             st.info(inert(t("ui.group.empty", lang, group=group)))
             return None
+    return listed, group, place
+
+
+def url_picker(
+    place: DeltaGenerator,
+    options: list[str],
+    current: str,
+    key: str,
+    format_func: Callable[[str], str] = str,
+) -> str:
+    """An account picker over ``options`` starting at ``current`` (what the URL names). It keeps its
+    own state under ``key``, taken from the URL only when the URL changed from elsewhere (a link,
+    another page): a default taken from the URL on every run would make a new widget after each
+    pick, and the next pick would be lost."""
+    seen = f"{key}_url"
+    if st.session_state.get(seen) != current or st.session_state.get(key) not in options:
+        st.session_state[key] = current
+    choice = str(place.selectbox(t("ui.pick.account", language()), options, key=key, format_func=format_func))
+    st.session_state[seen] = choice
+    return choice
+
+
+def pick_account() -> str | None:
+    """The account the page shows: from the URL, else the first stored one. With a group picked, the
+    picker lists only the group's members."""
+    found = listed_accounts()
+    if found is None:
+        return None
+    listed, _, place = found
     wanted = [a for a in accounts_in_url() if a in listed]
-    current = wanted[0] if wanted else listed[0]
-    # The picker keeps its own state (a key), taken from the URL only when the URL changed from
-    # elsewhere (a link, another page): a default taken from the URL on every run would make a new
-    # widget after each pick, and the next pick would be lost.
-    if st.session_state.get(_ACCOUNT_SEEN) != current or st.session_state.get(_ACCOUNT) not in listed:
-        st.session_state[_ACCOUNT] = current
-    choice = str(place.selectbox(t("ui.pick.account", lang), listed, key=_ACCOUNT))
-    st.session_state[_ACCOUNT_SEEN] = choice
+    choice = url_picker(place, listed, wanted[0] if wanted else listed[0], _ACCOUNT)
     if [choice] != accounts_in_url():
         set_accounts_in_url([choice])
     return choice
