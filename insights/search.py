@@ -14,13 +14,17 @@ punctuation or emoji, which the index does not store, is ignored. Inside a word 
 "foo-bar" finds the two words one after the other. Stored posts are all searched, those since
 deleted from Instagram too.
 
-Comments have the same two indexes (migration 0007: FTS5 ``comments_fts``, PostgreSQL's
-``comments.text_search``), made with the same tokenizer and function, so a query finds the comments
-holding its words exactly as it finds captions; without them comments fall back to LIKE too.
+Comments are indexed the same way (on SQLite in the same FTS5 index, ``search_fts`` of migration
+0012; on PostgreSQL ``comments.text_search``, migration 0007), so a query finds the comments holding
+its words exactly as it finds captions; without an index comments fall back to LIKE too.
 
 ``search_all`` searches captions and comments together, over all accounts or some, in a period,
-newest first (the command line's ``search``); ``matches_per_week`` counts what it finds per week,
-account and kind.
+newest first (the command line's ``search`` and the search page); ``count_all_matches`` counts what
+it finds and ``matches_per_week`` counts it per week, account and kind. "Newest first" is the order
+of the search keys (``scraper.store.search_keys``): by the second of the text, then the account,
+a caption before a comment. On SQLite the index's rowids are those keys, so these three read the
+index alone: a page of 20 of 200,000 matches does not sort them, and the counts read no row of
+``posts`` or ``comments``. A period is kept at whole seconds: since <= time < until.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypedDict, TypeVar
 
 import pandas as pd
@@ -36,16 +40,15 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ColumnElement,
-    Date,
     ScalarSelect,
     Select,
     String,
     Subquery,
-    TableClause,
     Text,
     case,
     cast,
     column,
+    false,
     func,
     literal_column,
     null,
@@ -57,6 +60,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from scraper.store import search_keys
 from scraper.store.models import Comment, Post, Profile
 
 COLUMNS = ["post_id", "shortcode", "username", "taken_at", "caption", "likes", "comments", "type"]
@@ -72,31 +76,37 @@ MAX_WORDS = 64
 # The matches a search gives at a time (the captions page shows one such page).
 RESULTS = 200
 
-posts_fts = table("posts_fts", column("posts_fts"), column("rowid"), column("rank"))
+# SQLite's one index of captions and comments (migration 0012): rowid = the text's search key; column
+# ``text`` its words, ``facets`` one word of its kind and account ("caption1234", "comment1234").
+search_fts = table("search_fts", column("search_fts"), column("rowid", BigInteger), column("rank"))
 # PostgreSQL's words of each caption (migration 0004), a column no model describes.
 caption_search = literal_column("posts.caption_search", TSVECTOR)
 # The text search configuration, written into the SQL as in the index's expression: words as they are.
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
-comments_fts = table("comments_fts", column("comments_fts"), column("rowid"), column("rank"))
 # PostgreSQL's words of each comment (migration 0007).
 comment_search = literal_column("comments.text_search", TSVECTOR)
+# Accounts named inside an FTS5 query at most; a search of more is narrowed outside the index.
+FACET_ACCOUNTS = 20
+# Matches read from the index at a time while ``search_all`` goes through them.
+WALK = 500
 
 
 @dataclass(frozen=True)
 class TextIndex:
-    """Where the words of one text column are indexed: an FTS5 table on SQLite (rowid = the row's
-    id), a generated tsvector column on PostgreSQL; ``text`` is what LIKE looks in without them."""
+    """Where the words of one text column are indexed: on SQLite the rows of kind ``facet`` of
+    ``search_fts`` (rowid = the row's search key ``key``), on PostgreSQL a generated tsvector column;
+    ``text`` is what LIKE looks in without them."""
 
-    fts: TableClause
+    facet: str
     tsvector: ColumnElement[Any]
-    key: QueryableAttribute[int]
+    key: QueryableAttribute[int | None]
     text: QueryableAttribute[Any]
     table: str  # the table holding ``tsvector``, and that column's name
     column: str
 
 
-CAPTIONS = TextIndex(posts_fts, caption_search, Post.id, Post.caption, "posts", "caption_search")
-COMMENTS = TextIndex(comments_fts, comment_search, Comment.id, Comment.text, "comments", "text_search")
+CAPTIONS = TextIndex("caption", caption_search, Post.search_key, Post.caption, "posts", "caption_search")
+COMMENTS = TextIndex("comment", comment_search, Comment.search_key, Comment.text, "comments", "text_search")
 
 
 def search_words(query: str) -> list[str]:
@@ -139,14 +149,24 @@ def fts_query(words: Sequence[str]) -> str:
     return " ".join(quoted) + "*" if quoted else ""
 
 
+def fts_match(
+    words: Sequence[str], facet: str | None = None, profile_ids: Sequence[int] | None = None
+) -> str:
+    """The FTS5 query of ``search_fts``: texts holding ``words`` (``fts_query``); with ``facet`` and
+    ``profile_ids`` (not empty), only the texts of that kind of those accounts."""
+    parts = [f"text : ({fts_query(words)})"] if words else []
+    if facet is not None and profile_ids:
+        parts.append("facets : (" + " OR ".join(f'"{facet}{int(pid)}"' for pid in profile_ids) + ")")
+    return " AND ".join(parts)
+
+
 def uses_fts(session: Session, index: TextIndex = CAPTIONS) -> bool:
     """Whether searches on this database use a caption index (or the comment index, with ``index``):
     FTS5 on SQLite, a tsvector index on PostgreSQL (else LIKE)."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         found = session.scalar(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-            {"name": index.fts.name},
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": "search_fts"}
         )
     elif dialect == "postgresql":
         found = session.scalar(
@@ -186,7 +206,7 @@ def search_captions(
         Post.comments,
         Post.type,
     ).join(Profile, Profile.id == Post.profile_id)
-    stmt, best = _matching(stmt, session, words, CAPTIONS, fallback)
+    stmt, best = _matching(stmt, session, words, CAPTIONS, fallback, _few_ids(session, usernames))
     stmt = stmt.order_by(*([] if best is None else [best]), Post.taken_at.desc(), Post.id.desc())
     if usernames is not None:
         stmt = stmt.where(Profile.username.in_(usernames))
@@ -199,25 +219,44 @@ def count_matches(
 ) -> int:
     """How many posts ``search_captions`` finds for ``query`` over all pages."""
     words = search_words(query)
-    stmt, _ = _matching(select(func.count()).select_from(Post), session, words, CAPTIONS, fallback)
+    ids = _few_ids(session, usernames)
+    stmt, _ = _matching(select(func.count()).select_from(Post), session, words, CAPTIONS, fallback, ids)
     if usernames is not None:
         stmt = stmt.join(Profile, Profile.id == Post.profile_id).where(Profile.username.in_(usernames))
     return session.scalar(stmt) or 0
 
 
+def _few_ids(session: Session, usernames: Sequence[str] | None) -> list[int] | None:
+    """The user ids of ``usernames`` when there are few enough to name in an FTS5 query, else None."""
+    if usernames is None or len(usernames) > FACET_ACCOUNTS or session.get_bind().dialect.name != "sqlite":
+        return None
+    return sorted(session.scalars(select(Profile.id).where(Profile.username.in_(list(usernames)))))
+
+
 def _matching(
-    stmt: SelectT, session: Session, words: Sequence[str], index: TextIndex, fallback: bool
+    stmt: SelectT,
+    session: Session,
+    words: Sequence[str],
+    index: TextIndex,
+    fallback: bool,
+    profile_ids: Sequence[int] | None = None,
 ) -> tuple[SelectT, ColumnElement[Any] | None]:
     """``stmt`` kept to the rows whose text (``index``) holds every word, through the index where
-    there is one (and not ``fallback``), else LIKE; with the best-first order (None for LIKE)."""
+    there is one (and not ``fallback``), else LIKE; with the best-first order (None for LIKE).
+    ``profile_ids``, when given, narrow the index's matches to those accounts' texts before they are
+    ranked (the caller still keeps ``stmt`` to its accounts)."""
     if words and not fallback and uses_fts(session, index):
-        return _indexed(stmt, session, words, index)
+        return _indexed(stmt, session, words, index, profile_ids)
     return stmt.where(*_likes(words, index)), None
 
 
 def _indexed(
-    stmt: SelectT, session: Session, words: Sequence[str], index: TextIndex = CAPTIONS
-) -> tuple[SelectT, ColumnElement[Any]]:
+    stmt: SelectT,
+    session: Session,
+    words: Sequence[str],
+    index: TextIndex = CAPTIONS,
+    profile_ids: Sequence[int] | None = None,
+) -> tuple[SelectT, ColumnElement[Any] | None]:
     """``stmt`` kept to the rows the index finds for ``words``, and the best-first order."""
     if session.get_bind().dialect.name == "postgresql":
         query = _tsquery(words)
@@ -225,13 +264,17 @@ def _indexed(
         # bm25, a short caption naming the word beats a long one naming it a few times.
         best = func.ts_rank(index.tsvector, query, 1).desc()
         return stmt.where(index.tsvector.op("@@", return_type=Boolean)(query)), best
-    stmt = stmt.join(index.fts, index.fts.c.rowid == index.key).where(_matches(words, index))
-    return stmt, index.fts.c.rank
+    if profile_ids is not None and not profile_ids:  # none of the accounts asked for is stored
+        return stmt.where(false()), None
+    stmt = stmt.join(search_fts, search_fts.c.rowid == index.key).where(
+        _matches(fts_match(words, index.facet, profile_ids))
+    )
+    return stmt, search_fts.c.rank
 
 
-def _matches(words: Sequence[str], index: TextIndex = CAPTIONS) -> ColumnElement[bool]:
-    """The FTS5 index matching ``words`` (the query bound as a parameter, like all user text)."""
-    return index.fts.c[index.fts.name].op("MATCH", return_type=Boolean)(fts_query(words))
+def _matches(query: str) -> ColumnElement[bool]:
+    """``search_fts`` matching the FTS5 query ``query`` (bound as a parameter, like all user text)."""
+    return search_fts.c.search_fts.op("MATCH", return_type=Boolean)(query)
 
 
 def _tsquery(words: Sequence[str]) -> ScalarSelect[Any]:
@@ -297,7 +340,7 @@ def search_comments(
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.profile_id == profile_id)
     )
-    stmt, best = _matching(stmt, session, words, COMMENTS, fallback)
+    stmt, best = _matching(stmt, session, words, COMMENTS, fallback, [profile_id])
     stmt = stmt.order_by(*([] if best is None else [best]), Comment.created_at.desc(), Comment.id.desc())
     rows = session.execute(stmt.limit(max(limit, 0)).offset(max(offset, 0))).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COMMENT_COLUMNS)
@@ -312,7 +355,7 @@ def count_comment_matches(session: Session, query: str, profile_id: int, *, fall
     """How many comments ``search_comments`` finds for ``query`` over all pages."""
     words = search_words(query)
     stmt = select(func.count()).select_from(Comment).where(Comment.profile_id == profile_id)
-    stmt, _ = _matching(stmt, session, words, COMMENTS, fallback)
+    stmt, _ = _matching(stmt, session, words, COMMENTS, fallback, [profile_id])
     return session.scalar(stmt) or 0
 
 
@@ -329,17 +372,61 @@ class Match(TypedDict):
     deleted_at: datetime | None  # when a sync found the post (caption) or the comment gone
 
 
-def _all_matches(
-    session: Session,
-    query: str,
-    usernames: Sequence[str] | None,
-    since: datetime | None,
-    until: datetime | None,
-    fallback: bool,
-) -> Subquery:
-    """The captions and the comments matching ``query`` as one table of ``MATCH_COLUMNS``: each kind
-    through its own index (``_matching``), kept to ``usernames`` and to since <= created_at < until."""
-    words = search_words(query)
+@dataclass(frozen=True)
+class _Scope:
+    """What a search over captions and comments keeps: the accounts (None: all; ``serials`` their
+    serials, for the index) and the period as a range of search keys (None: open)."""
+
+    usernames: list[str] | None
+    serials: list[int] | None
+    low: int | None
+    high: int | None
+
+    @property
+    def empty(self) -> bool:
+        return self.usernames is not None and not self.usernames
+
+
+def _scope(
+    session: Session, usernames: Sequence[str] | None, since: datetime | None, until: datetime | None
+) -> _Scope:
+    names = None if usernames is None else sorted(set(usernames))
+    serials = None
+    if names is not None:
+        rows = session.execute(
+            select(Profile.username, Profile.serial).where(Profile.username.in_(names))
+        ).all()
+        names = [name for name, _ in rows]
+        serials = sorted(int(serial) for _, serial in rows if serial is not None)
+        if len(names) == session.scalar(select(func.count()).select_from(Profile)):
+            names = serials = None  # every account: nothing to keep out
+    low = None if since is None else search_keys.first_key(since)
+    high = None if until is None else search_keys.first_key(until)
+    return _Scope(names, serials, low, high)
+
+
+def _in_index(session: Session, words: Sequence[str], fallback: bool) -> bool:
+    """Whether ``search_all`` and its counts read SQLite's index alone (else a query of the tables)."""
+    return bool(words) and not fallback and session.get_bind().dialect.name == "sqlite" and uses_fts(session)
+
+
+def _index_keys(words: Sequence[str], scope: _Scope) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The rowid of ``search_fts`` and the conditions that keep it to ``scope``'s matches of ``words``."""
+    key = search_fts.c.rowid
+    where = [_matches(fts_match(words))]
+    if scope.low is not None:
+        where.append(key >= scope.low)
+    if scope.high is not None:
+        where.append(key < scope.high)
+    if scope.serials is not None:
+        where.append(search_keys.key_serial(key).in_(scope.serials))
+    return key, where
+
+
+def _all_matches(session: Session, words: Sequence[str], scope: _Scope, fallback: bool) -> Subquery:
+    """The captions and the comments matching ``words`` as one table of ``MATCH_COLUMNS`` and their
+    search ``key``: each kind through its own index (``_matching``; LIKE without words, without an
+    index, or with ``fallback``), kept to ``scope``. For PostgreSQL, and SQLite without its index."""
     captions = (
         select(
             literal_column("'caption'", String).label("kind"),
@@ -350,6 +437,7 @@ def _all_matches(
             Post.caption.label("text"),
             Post.taken_at.label("created_at"),
             Post.deleted_at.label("deleted_at"),
+            Post.search_key.label("key"),
         )
         .join(Profile, Profile.id == Post.profile_id)
         .where(Post.caption.is_not(None), Post.caption != "")  # a post without a caption has no text
@@ -365,19 +453,20 @@ def _all_matches(
             Comment.text,
             Comment.created_at,
             Comment.deleted_at,
+            Comment.search_key,
         )
         .join(Post, Post.id == Comment.post_id)
         .join(Profile, Profile.id == Comment.profile_id)
     )
     comments, _ = _matching(comments, session, words, COMMENTS, fallback)
     parts = []
-    for part, when in ((captions, Post.taken_at), (comments, Comment.created_at)):
-        if usernames is not None:
-            part = part.where(Profile.username.in_(list(usernames)))
-        if since is not None:
-            part = part.where(when >= since)
-        if until is not None:
-            part = part.where(when < until)
+    for part, key in ((captions, Post.search_key), (comments, Comment.search_key)):
+        if scope.usernames is not None:
+            part = part.where(Profile.username.in_(scope.usernames))
+        if scope.low is not None:
+            part = part.where(key >= scope.low)
+        if scope.high is not None:
+            part = part.where(key < scope.high)
         parts.append(part)
     return union_all(*parts).subquery("matches")
 
@@ -393,34 +482,115 @@ def search_all(
     offset: int = 0,
     fallback: bool = False,
 ) -> Iterator[Match]:
-    """The captions and comments (replies too) holding every word of ``query``, newest first: a
-    caption at its post's time, a comment at its own. Words match as in ``search_captions``.
+    """The captions and comments (replies too) holding every word of ``query``, newest first (the
+    order of their search keys: see the module). Words match as in ``search_captions``.
 
     ``usernames`` keeps those accounts (an empty list keeps none); ``since`` and ``until`` (aware)
-    keep since <= time < until; ``limit`` and ``offset`` give a page (no limit: all). Posts and
-    comments since deleted from Instagram are found too, with ``deleted_at``. An empty query finds
-    every caption and comment. Rows are read from the database as they are consumed, so iterate
-    while ``session`` is open.
+    keep since <= time < until, at whole seconds; ``limit`` and ``offset`` give a page (no limit:
+    all). Posts and comments since deleted from Instagram are found too, with ``deleted_at``. An empty
+    query finds every caption and comment. Rows are read from the database as they are consumed, so
+    iterate while ``session`` is open.
     """
-    matches = _all_matches(session, query, usernames, since, until, fallback)
-    stmt = select(matches).order_by(
-        matches.c.created_at.desc(), matches.c.kind, matches.c.shortcode, matches.c.id.desc()
-    )
+    words = search_words(query)
+    scope = _scope(session, usernames, since, until)
+    if scope.empty or (limit is not None and limit <= 0):
+        return
+    if _in_index(session, words, fallback):
+        yield from _walk(session, words, scope, limit, max(offset, 0))
+        return
+    matches = _all_matches(session, words, scope, fallback)
+    stmt = select(matches).order_by(matches.c.key.desc())
     if limit is not None:
-        stmt = stmt.limit(max(limit, 0))
+        stmt = stmt.limit(limit)
     if offset > 0:
         stmt = stmt.offset(offset)
-    for row in session.execute(stmt.execution_options(yield_per=500)):
-        yield Match(
-            kind=row.kind,
-            username=row.username,
-            shortcode=row.shortcode,
-            id=row.id,
-            owner=row.owner,
-            text=row.text,
-            created_at=row.created_at,
-            deleted_at=row.deleted_at,
+    for row in session.execute(stmt.execution_options(yield_per=WALK)):
+        yield _match(row)
+
+
+def _match(row: Any) -> Match:
+    return Match(
+        kind=row.kind,
+        username=row.username,
+        shortcode=row.shortcode,
+        id=row.id,
+        owner=row.owner,
+        text=row.text,
+        created_at=row.created_at,
+        deleted_at=row.deleted_at,
+    )
+
+
+def _walk(
+    session: Session, words: Sequence[str], scope: _Scope, limit: int | None, offset: int
+) -> Iterator[Match]:
+    """``search_all`` through SQLite's index: its keys newest first, ``WALK`` at a time, each batch's
+    rows read by key (one query per kind)."""
+    key, where = _index_keys(words, scope)
+    left = limit
+    last: int | None = None
+    while left is None or left > 0:
+        size = WALK if left is None else min(WALK, left)
+        stmt = select(key).where(*where).order_by(key.desc()).limit(size)
+        if last is not None:
+            stmt = stmt.where(key < last)
+        elif offset:
+            stmt = stmt.offset(offset)
+        keys = list(session.scalars(stmt))
+        if not keys:
+            return
+        found = _rows_by_key(session, keys)
+        for k in keys:
+            if k in found:  # a row written after the index was read is left for the next search
+                yield found[k]
+        last = keys[-1]
+        if left is not None:
+            left -= len(keys)
+        if len(keys) < size:
+            return
+
+
+def _rows_by_key(session: Session, keys: Sequence[int]) -> dict[int, Match]:
+    """The captions and comments of search ``keys``, by key: a caption's key has the kind bit."""
+    captions = [k for k in keys if (k >> search_keys.KIND_SHIFT) & 1 == search_keys.CAPTION]
+    comments = [k for k in keys if (k >> search_keys.KIND_SHIFT) & 1 == search_keys.COMMENT]
+    found: dict[int, Match] = {}
+    if captions:
+        stmt = (
+            select(
+                Post.search_key.label("key"),
+                literal_column("'caption'", String).label("kind"),
+                Profile.username,
+                Post.shortcode,
+                cast(null(), BigInteger).label("id"),
+                cast(null(), String).label("owner"),
+                Post.caption.label("text"),
+                Post.taken_at.label("created_at"),
+                Post.deleted_at,
+            )
+            .join(Profile, Profile.id == Post.profile_id)
+            .where(Post.search_key.in_(captions))
         )
+        found.update((row.key, _match(row)) for row in session.execute(stmt))
+    if comments:
+        comment_rows = (
+            select(
+                Comment.search_key.label("key"),
+                literal_column("'comment'", String).label("kind"),
+                Profile.username,
+                Post.shortcode,
+                Comment.id,
+                Comment.owner_username.label("owner"),
+                Comment.text,
+                Comment.created_at,
+                Comment.deleted_at,
+            )
+            .join(Post, Post.id == Comment.post_id)
+            .join(Profile, Profile.id == Comment.profile_id)
+            .where(Comment.search_key.in_(comments))
+        )
+        found.update((row.key, _match(row)) for row in session.execute(comment_rows))
+    return found
 
 
 def count_all_matches(
@@ -433,7 +603,14 @@ def count_all_matches(
     fallback: bool = False,
 ) -> int:
     """How many rows ``search_all`` gives for these arguments over all pages."""
-    matches = _all_matches(session, query, usernames, since, until, fallback)
+    words = search_words(query)
+    scope = _scope(session, usernames, since, until)
+    if scope.empty:
+        return 0
+    if _in_index(session, words, fallback):
+        _, where = _index_keys(words, scope)
+        return session.scalar(select(func.count()).select_from(search_fts).where(*where)) or 0
+    matches = _all_matches(session, words, scope, fallback)
     return session.scalar(select(func.count()).select_from(matches)) or 0
 
 
@@ -447,19 +624,44 @@ def matches_per_week(
     fallback: bool = False,
 ) -> pd.DataFrame:
     """What ``search_all`` finds, counted in SQL per week (from Monday, UTC), account and kind: columns
-    ``WEEK_COLUMNS``, ``week_start`` a naive UTC midnight; only weeks with matches, oldest first."""
-    matches = _all_matches(session, query, usernames, since, until, fallback)
-    week: ColumnElement[Any]
-    if session.get_bind().dialect.name == "postgresql":
-        week = cast(func.date_trunc("week", matches.c.created_at), Date)  # times are stored naive UTC
-    else:  # SQLite: back 6 days, then on to the next Monday (the same day if it is one)
-        week = func.date(matches.c.created_at, "-6 days", "weekday 1")
-    week = week.label("week_start")
-    rows = session.execute(
-        select(week, matches.c.username, matches.c.kind, func.count())
-        .group_by(week, matches.c.username, matches.c.kind)
-        .order_by(week, matches.c.username, matches.c.kind)
-    ).all()
-    frame = pd.DataFrame([tuple(row) for row in rows], columns=WEEK_COLUMNS)
+    ``WEEK_COLUMNS``, ``week_start`` a naive UTC midnight; only weeks with matches, oldest first.
+    Week, account and kind are read from each match's search key."""
+    words = search_words(query)
+    scope = _scope(session, usernames, since, until)
+    rows: list[tuple[int, int, int, int]] = []
+    if scope.empty:
+        pass
+    elif _in_index(session, words, fallback):
+        key, where = _index_keys(words, scope)
+        rows = _per_week(session, select(key.label("key")).where(*where).subquery("found"))
+    else:
+        rows = _per_week(session, _all_matches(session, words, scope, fallback))
+    names = {serial: name for serial, name in session.execute(select(Profile.serial, Profile.username))}
+    frame = pd.DataFrame(
+        [
+            (
+                datetime.fromtimestamp(search_keys.week_start(week), UTC).replace(tzinfo=None),
+                names.get(serial, "?"),
+                "caption" if kind == search_keys.CAPTION else "comment",
+                count,
+            )
+            for week, serial, kind, count in rows
+        ],
+        columns=WEEK_COLUMNS,
+    )
+    frame = frame.sort_values(["week_start", "username", "kind"], ignore_index=True)
     frame["week_start"] = pd.to_datetime(frame["week_start"])
     return frame.astype({"username": "str", "kind": "str", "matches": "int64"})
+
+
+def _per_week(session: Session, found: Subquery) -> list[tuple[int, int, int, int]]:
+    """(week, account serial, kind, matches) of the search keys in ``found``'s column ``key``."""
+    week = search_keys.key_week(found.c.key)
+    serial = search_keys.key_serial(found.c.key)
+    kind = search_keys.key_kind(found.c.key)
+    return [
+        (int(w), int(a), int(k), int(n))
+        for w, a, k, n in session.execute(
+            select(week, serial, kind, func.count()).group_by(week, serial, kind)
+        )
+    ]

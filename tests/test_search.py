@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, MetaData, Table, delete, event, insert, select, text, update
+from sqlalchemy import Engine, MetaData, Table, delete, event, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from insights.search import (
@@ -22,6 +22,7 @@ from insights.search import (
     COMMENT_COLUMNS,
     count_comment_matches,
     count_matches,
+    fts_match,
     fts_query,
     search_captions,
     search_comments,
@@ -29,7 +30,7 @@ from insights.search import (
     uses_fts,
 )
 from insights.search import COMMENTS as COMMENT_INDEX
-from scraper.store import db
+from scraper.store import db, search_keys
 from scraper.store.models import Comment, Post, Profile
 from tests.databases import DATABASE, Databases
 
@@ -102,21 +103,37 @@ def add_posts(session: Session, posts: list[tuple[str, str, int, str | None]]) -
         flags = dict.fromkeys(
             ("is_private", "is_verified", "is_business", "is_demo", "history_complete"), False
         )
+        if "serial" in profiles.c:  # from 0012 on
+            flags["serial"] = search_keys.next_serial()
         session.execute(
             insert(profiles).values(
                 id=PROFILES[username], username=username, full_name="", biography="", first_seen_at=seen,
                 updated_at=seen, **flags,
             )
         )  # fmt: skip
-    for shortcode, username, day, caption in posts:
-        session.execute(
-            insert(stored).values(
-                shortcode=shortcode, media_id=day, profile_id=PROFILES[username],
-                taken_at=(START + timedelta(days=day)).replace(tzinfo=None), type="image", caption=caption,
-                hashtags=[], mentions=[], tagged_users=[], likes=10 * day, comments=day, is_pinned=False,
-                first_seen_at=seen, last_seen_at=seen,
-            )
-        )  # fmt: skip
+    rows = [
+        dict(
+            shortcode=shortcode,
+            media_id=day,
+            profile_id=PROFILES[username],
+            taken_at=(START + timedelta(days=day)).replace(tzinfo=None),
+            type="image",
+            caption=caption,
+            hashtags=[],
+            mentions=[],
+            tagged_users=[],
+            likes=10 * day,
+            comments=day,
+            is_pinned=False,
+            first_seen_at=seen,
+            last_seen_at=seen,
+        )
+        for shortcode, username, day, caption in posts
+    ]
+    if "search_key" in stored.c:  # from 0012 on, as the store writes them
+        search_keys.fill(session, "posts", rows)
+    for row in rows:
+        session.execute(insert(stored).values(**row))
     session.commit()
 
 
@@ -195,10 +212,19 @@ def found(session: Session, query: str, **options: Any) -> set[str]:
 
 
 def index_is_consistent(session: Session) -> None:
-    """A check that the index holds exactly the words of the captions now in ``posts``: FTS5's own on
-    SQLite; on PostgreSQL, each post's stored words against the words of its caption now."""
+    """A check that the index holds exactly the words of the captions now in ``posts``. On SQLite:
+    FTS5's own check of the index, one caption per post, each found under its key by all its words
+    (a contentless index keeps no text to compare); on PostgreSQL, each post's stored words against
+    the words of its caption now."""
     if DATABASE == "sqlite":
-        session.execute(text("INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)"))
+        session.execute(text("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')"))
+        captions = session.scalar(text("SELECT count(*) FROM search_fts WHERE (rowid >> 13) & 1 = 1"))
+        assert captions == session.scalar(select(func.count()).select_from(Post))
+        for key, caption in session.execute(select(Post.search_key, Post.caption)):
+            words = search_words(caption or "")
+            if words:
+                query = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q AND rowid = :key")
+                assert session.scalar(query, {"q": fts_match(words), "key": key}) == key, caption
         return
     stale = session.scalar(
         text(
@@ -469,24 +495,23 @@ def commented(tmp_path_factory: pytest.TempPathFactory, databases: Databases) ->
             posts = session.execute(select(Post.shortcode, Post.id, Post.profile_id)).all()
             ids = {code: post_id for code, post_id, _ in posts}
             owners = {code: profile_id for code, _, profile_id in posts}
-            session.execute(
-                insert(Comment),
-                [
-                    {
-                        "id": comment_id,
-                        "post_id": ids[code],
-                        "profile_id": owners[code],
-                        "parent_id": parent,
-                        "owner_username": owner,
-                        "text": body,
-                        "created_at": START + timedelta(days=day),
-                        "likes": day,
-                        "first_seen_at": START,
-                        "last_seen_at": START,
-                    }
-                    for comment_id, code, parent, owner, day, body in COMMENTS
-                ],
-            )
+            rows = [
+                {
+                    "id": comment_id,
+                    "post_id": ids[code],
+                    "profile_id": owners[code],
+                    "parent_id": parent,
+                    "owner_username": owner,
+                    "text": body,
+                    "created_at": START + timedelta(days=day),
+                    "likes": day,
+                    "first_seen_at": START,
+                    "last_seen_at": START,
+                }
+                for comment_id, code, parent, owner, day, body in COMMENTS
+            ]
+            search_keys.fill(session, "comments", rows)
+            session.execute(insert(Comment), rows)
             session.commit()
             yield session
         engine.dispose()
@@ -608,6 +633,7 @@ def test_a_search_of_100000_posts(db_url: str) -> None:
             }
             for n in range(100_000)
         ]
+        search_keys.fill(session, "posts", rows)
         session.execute(insert(Post), rows)
         session.commit()
     print(f"\n100,000 posts stored and indexed in {time.perf_counter() - started:.1f} s")

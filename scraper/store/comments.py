@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from scraper.records import CommentRecord
-from scraper.store import changes
+from scraper.store import changes, search_keys
 from scraper.store.models import Comment, Post
 from scraper.store.writes import touch
 
@@ -160,6 +160,7 @@ def save_comments(
             changed += 1
         updates.append(row)
     if inserts:
+        search_keys.fill(session, "comments", inserts)
         session.execute(insert(Comment), inserts)
     if updates:
         session.execute(update(Comment), updates)

@@ -66,11 +66,11 @@ def _use_wal(cursor: Any) -> None:
         time.sleep(0.01)
 
 
-# The caption indexes, which no model describes, so autogenerate must not offer to drop them: on SQLite
-# (migration 0003) an FTS5 virtual table and the shadow tables FTS5 keeps its data in; on PostgreSQL
-# (0004) a generated column of posts and its GIN index.
-# The search indexes that no model describes (migrations 0003, 0004 and 0007).
-FTS_TABLES = re.compile(r"(posts|comments)_fts(_(data|idx|content|docsize|config))?")
+# The search indexes, which no model describes, so autogenerate must not offer to drop them: on SQLite
+# an FTS5 virtual table (``search_fts``, migration 0012; ``posts_fts`` and ``comments_fts`` before it)
+# and the shadow tables FTS5 keeps its data in; on PostgreSQL generated tsvector columns and their GIN
+# indexes (0004, 0007).
+FTS_TABLES = re.compile(r"(posts|comments|search)_fts(_(data|idx|content|docsize|config))?")
 SEARCH_COLUMNS = {("posts", "caption_search"), ("comments", "text_search")}
 SEARCH_INDEXES = {"ix_posts_caption_search", "ix_comments_text_search"}
 

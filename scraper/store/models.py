@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Connection,
     DateTime,
     ForeignKey,
     Index,
@@ -21,13 +22,17 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     false,
+    func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 # Re-exported: what Post.type holds, for the readers of the store (insights does not import the records).
 from scraper.records import POST_TYPES as POST_TYPES
 from scraper.records import SyncStatus
+from scraper.store import search_keys
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -67,6 +72,7 @@ class Profile(Base):
     """An Instagram account as last seen, plus where its sync stands."""
 
     __tablename__ = "profiles"
+    __table_args__ = (Index("ix_profiles_serial", "serial", unique=True),)
 
     id: Mapped[UserId] = mapped_column(primary_key=True, autoincrement=False)
     username: Mapped[str] = mapped_column(String(30), index=True)
@@ -96,6 +102,9 @@ class Profile(Base):
     # The stored posts not deleted, moved by the write that adds, deletes or brings back posts, in its
     # transaction (``scraper.store.writes.touch`` with ``live_posts``): lists of accounts read it.
     posts_stored: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The account's number in this archive (1, 2, ...), given when it is first stored: part of the
+    # search keys of its texts (``scraper.store.search_keys``). NULL only before migration 0012 ends.
+    serial: Mapped[int | None] = mapped_column(Integer)
     # Sync bookkeeping: the newest post time up to which every older post (back to the end of the
     # timeline, or to the backfill cursor) is stored, and instaloader's frozen iterator where an
     # unfinished walk through older posts stopped.
@@ -128,7 +137,10 @@ class Post(Base):
     """One post, with its counts as last seen."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_profile_taken", "profile_id", "taken_at"),)
+    __table_args__ = (
+        Index("ix_posts_profile_taken", "profile_id", "taken_at"),
+        Index("ix_posts_search_key", "search_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shortcode: Mapped[str] = mapped_column(String(32), unique=True)
@@ -163,6 +175,9 @@ class Post(Base):
     comments_read_count: Mapped[Count]
     comments_read_at: Mapped[MaybeWhen]
     comments_cursor: Mapped[str | None] = mapped_column(Text)
+    # The caption's place in searches, newest first (``scraper.store.search_keys``): set on insert, and
+    # required there (migration 0012), though the column allows NULL as SQLite had to add it.
+    search_key: Mapped[int | None] = mapped_column(BigInteger)
 
     profile: Mapped[Profile] = relationship(back_populates="posts")
     media: Mapped[list[MediaItem]] = relationship(
@@ -217,6 +232,7 @@ class Comment(Base):
     __table_args__ = (
         Index("ix_comments_post", "post_id", "created_at"),
         Index("ix_comments_profile_created", "profile_id", "created_at"),
+        Index("ix_comments_search_key", "search_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Instagram's
@@ -231,6 +247,9 @@ class Comment(Base):
     first_seen_at: Mapped[When] = mapped_column(default=utcnow)
     last_seen_at: Mapped[When] = mapped_column(default=utcnow)
     deleted_at: Mapped[MaybeWhen]
+    # The comment's place in searches, newest first (``scraper.store.search_keys``): set on insert, and
+    # required there (migration 0012).
+    search_key: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class PostMetrics(Base):
@@ -343,3 +362,39 @@ class ScheduledTask(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_run_at: Mapped[When]
+
+
+# A key for PostgreSQL's advisory lock taken while a new account gets its serial, so that two syncs
+# storing new accounts at once do not both take the next number (any constant, the same everywhere).
+SERIAL_LOCK = 0x5E_41A1
+
+
+@event.listens_for(Profile, "before_insert")
+def _number_new_account(_mapper: Mapper[Profile], connection: Connection, target: Profile) -> None:
+    """A new account's serial: the next number, computed in its INSERT."""
+    if target.serial is None:
+        if connection.dialect.name == "postgresql":
+            connection.execute(select(func.pg_advisory_xact_lock(SERIAL_LOCK)))
+        target.serial = search_keys.next_serial()  # SQL, run by the INSERT
+
+
+@event.listens_for(Post, "before_insert")
+def _key_new_post(_mapper: Mapper[Post], connection: Connection, target: Post) -> None:
+    """A search key for a post inserted one at a time (the store's bulk inserts give their own)."""
+    if target.search_key is None:
+        serial = search_keys.serial_of(connection, target.profile_id)
+        base = search_keys.block(target.taken_at, serial, search_keys.CAPTION)
+        target.search_key = search_keys.assign(
+            connection, "posts", [(base, search_keys.hint(target.shortcode))]
+        )[0]
+
+
+@event.listens_for(Comment, "before_insert")
+def _key_new_comment(_mapper: Mapper[Comment], connection: Connection, target: Comment) -> None:
+    """A search key for a comment inserted one at a time (the store's bulk inserts give their own)."""
+    if target.search_key is None:
+        serial = search_keys.serial_of(connection, target.profile_id)
+        base = search_keys.block(target.created_at, serial, search_keys.COMMENT)
+        target.search_key = search_keys.assign(connection, "comments", [(base, search_keys.hint(target.id))])[
+            0
+        ]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from scraper.errors import Interrupted, SyncBusy
 from scraper.records import MediaRecord, PostRecord, ProfileRecord, SyncStatus
-from scraper.store import changes
+from scraper.store import changes, search_keys
 from scraper.store.models import (
     Base,
     CaptionVersion,
@@ -188,10 +188,20 @@ def save_posts(
     owners = {profile_id, *(p.profile_id for p in existing.values())}  # a post may change hands
     edited: list[changes.Found] = []
     live: dict[int, int] = {profile_id: len(fresh)}  # the change of each account's live posts
+    # A moved post's key names its account: it gets one of its new account.
+    moved: list[dict[str, Any]] = [
+        {"profile_id": profile_id, "taken_at": r.taken_at, "media_id": r.media_id, "shortcode": r.shortcode}
+        for r in records
+        if r.shortcode in existing and existing[r.shortcode].profile_id != profile_id
+    ]
+    search_keys.fill(session, "posts", moved)
+    new_keys: dict[str, int] = {row["shortcode"]: row["search_key"] for row in moved}
     for rec in records:
         post = existing.get(rec.shortcode)
         if post is None:
             continue
+        if rec.shortcode in new_keys:
+            post.search_key = new_keys[rec.shortcode]
         if post.caption != rec.caption:
             session.add(
                 CaptionVersion(post_id=post.id, caption=post.caption, replaced_at=when[rec.shortcode])
@@ -208,10 +218,9 @@ def save_posts(
     if fresh:
         # Core statements on the tables: the ORM's bulk INSERT would still send one statement per row.
         posts = _table(Post)
-        inserted = session.execute(
-            insert(posts).returning(posts.c.shortcode, posts.c.id),
-            [_post_row(rec, profile_id, when[rec.shortcode]) for rec in fresh],
-        )
+        rows = [_post_row(rec, profile_id, when[rec.shortcode]) for rec in fresh]
+        search_keys.fill(session, "posts", rows)
+        inserted = session.execute(insert(posts).returning(posts.c.shortcode, posts.c.id), rows)
         ids.update({code: post_id for code, post_id in inserted})
         media_rows = [_media_row(ids[rec.shortcode], m) for rec in fresh for m in rec.media]
         if media_rows:
