@@ -4,12 +4,13 @@ pages of one account cost what that account holds, not what the archive holds (i
     .venv/bin/python benchmarks/archive_scale.py [--database sqlite|postgresql|both] [--quick]
         [--big big|medium] [--firsts 3] [--reruns 5] [--trials 5] [--skip-browser] [--summary FILE]
 
-1. Data: ``_scale.ensure`` builds (or reuses) two archives per database through the store layer, as
-   syncs write them: "small", 10,000 posts over 200 accounts with about 50,000 comments, and "big",
-   1,000,000 posts over 200 accounts with about 5,000,000 comments and replies. ``ermua.kultura`` has
-   the same 1,000 posts and comments in both; ``ermua.udala`` 20,000 in the big one; the group
-   ``ermua`` holds 20 accounts that mention, tag and comment on each other. SQLite in a folder under
-   the temporary directory, PostgreSQL in a database of the test server (``SCALE_POSTGRES_URL``,
+1. Data: ``_scale.ensure`` builds (or reuses) two archives through the store layer, as syncs write
+   them (on PostgreSQL: the SQLite ones, copied by ``python -m scraper copy``'s code; see ``_scale``):
+   "small", 10,000 posts over 200 accounts with about 50,000 comments, and "big", 1,000,000 posts
+   over 200 accounts with about 5,000,000 comments and replies. ``ermua.kultura`` has the same 1,000
+   posts and comments in both; ``ermua.udala`` 20,000 in the big one; the group ``ermua`` holds 20
+   accounts that mention, tag and comment on each other. SQLite in a folder under the temporary
+   directory, PostgreSQL in a database of the test server (``SCALE_POSTGRES_URL``,
    default 127.0.0.1:5433, user scraper), both kept for the next run while the schema is the same.
    ``--quick``: 2,000 and 8,000 posts over 30 accounts (the largest 3,000), to check that it works;
    ``--big medium``: 100,000 posts and 500,000 comments stand in for the big archive.
@@ -448,12 +449,23 @@ def _browser_errors(run: bench.BrowserRun | None) -> list[str]:
 
 def describe(measured: Measured) -> str:
     built = measured.built
-    rows = built.marker().get("rows", {})
+    marker = built.marker()
+    rows = marker.get("rows", {})
     how = f"built in {measured.seconds:.0f} s" if measured.seconds is not None else "reused"
-    total = sum(rows.values())
-    seconds = built.marker().get("seconds") or 0
-    speed = f", {total / seconds:,.0f} rows/s" if seconds else ""
     counts = ", ".join(f"{n:,} {what}" for what, n in rows.items())
+    copied = marker.get("copy")
+    if copied:  # PostgreSQL: the SQLite archive of the size, copied (``_scale.copy_from``)
+        rate = copied["rows"] / copied["seconds"] if copied["seconds"] else 0
+        sqlite_rate = copied["source_rows"] / copied["source_seconds"] if copied.get("source_seconds") else 0
+        return (
+            f"{built.size.name} on {NAMES[built.database]} ({how}; {counts}; copied from the SQLite archive: "
+            f"{copied['rows']:,} rows of every table in {copied['seconds']:,.0f} s, {rate:,.0f} rows/s; the "
+            f"SQLite build through the store took {copied.get('source_seconds')} s, {sqlite_rate:,.0f} posts, "
+            "media items and comments/s)"
+        )
+    total = sum(rows.values())
+    seconds = marker.get("seconds") or 0
+    speed = f", {total / seconds:,.0f} rows/s" if seconds else ""
     return f"{built.size.name} on {NAMES[built.database]} ({how}; {counts}; building took {seconds} s{speed})"
 
 

@@ -25,8 +25,10 @@ from scraper.errors import ExitCode, ScraperError
 from scraper.instagram.browser import BROWSERS
 from scraper.instagram.login import Login
 from scraper.logs import setup_logging
+from scraper.store import copy as archive_copy
 from scraper.store import writes
 from scraper.store.changes import FOLLOWER_THRESHOLD
+from scraper.store.copy import CopyReport, TableCopy
 from scraper.store.models import Profile
 from scraper.sync import COMMENTS_DAYS, Progress, SyncOptions, SyncPhase, SyncResult
 from scraper.workers import notify
@@ -216,6 +218,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="hash the stored pictures that have a file but no hash yet (resumable)",
     )
     hashes.add_argument("--batch", type=_positive, default=200, metavar="N", help="commit every N pictures")
+
+    copy = commands.add_parser(
+        "copy",
+        parents=[common],
+        help="copy the archive (--db) into another database, e.g. PostgreSQL; media files stay where they are",
+        description="Copy every table of the archive (--db) into another, empty database, which gets the "
+        "newest schema. Media files are not copied: they stay under the media folder. A copy cut short "
+        "is finished by running the same command again. Exit 6: a database cannot be reached; 11: the "
+        "target holds another archive.",
+    )
+    copy.add_argument(
+        "--to", required=True, metavar="URL", help="the target: a SQLAlchemy URL, or a SQLite file"
+    )
+    copy.add_argument(
+        "--batch",
+        type=_positive,
+        default=archive_copy.BATCH,
+        metavar="N",
+        help=f"rows per transaction (default {archive_copy.BATCH:,}); a copy cut short loses at most one",
+    )
 
     reposts = commands.add_parser(
         "reposts", parents=[common], help="sets of posts whose pictures are the same or nearly, to stdout"
@@ -754,6 +776,81 @@ def cmd_report(args: argparse.Namespace, settings: Settings, lang: str) -> ExitC
     return ExitCode.OK
 
 
+def cmd_copy(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
+    target = archive_copy.database_url(args.to)
+    source, shown = archive_copy.shown(settings.db_url), archive_copy.shown(target)
+    print(t("copy.cli.start", lang, source=source, url=shown, media=settings.media_dir), file=sys.stderr)
+    line = CopyProgress(lang)
+    try:
+        report = archive_copy.copy_archive(settings.db_url, target, batch=args.batch, on_progress=line)
+    finally:
+        line.end()
+    if report.already_done:
+        print(t("copy.cli.already", lang, url=shown))
+        return ExitCode.OK
+    line.notices(report)  # a copy without tables to write said nothing yet
+    print(
+        t(
+            "copy.cli.done",
+            lang,
+            count=report.copied,
+            url=shown,
+            seconds=format_number(report.seconds, lang, decimals=1),
+            rate=format_number(report.copied / report.seconds if report.seconds else 0, lang, decimals=0),
+            total=report.rows,
+        )
+    )
+    return ExitCode.OK
+
+
+class CopyProgress:
+    """Each table's rows copied of its total and rows per second, on stderr: one line rewritten on a
+    terminal, else a line when a table is done (and every 10 s of a long one)."""
+
+    EVERY = 10.0
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.out = sys.stderr
+        self.tty = self.out.isatty()
+        self._told = False
+        self._shown_at = time.monotonic()
+
+    def notices(self, report: CopyReport) -> None:
+        """Say once that the source was upgraded first, and that an earlier copy is resumed."""
+        if self._told:
+            return
+        self._told = True
+        if report.upgraded_from is not None:
+            print(t("copy.cli.upgraded", self.lang, revision=report.upgraded_from), file=self.out)
+        if report.resumed:
+            print(t("copy.cli.resuming", self.lang), file=self.out)
+
+    def __call__(self, report: CopyReport, table: TableCopy) -> None:
+        self.notices(report)
+        text = t(
+            "copy.cli.table",
+            self.lang,
+            table=table.name,
+            done=table.done,
+            count=table.total,
+            rate=format_number(table.rate, self.lang, decimals=0),
+        )
+        finished = table.done >= table.total  # the source is read as of one moment: its count holds
+        now = time.monotonic()
+        if self.tty:
+            self.out.write("\r\x1b[K" + text + ("\n" if finished else ""))
+        elif finished or now - self._shown_at >= self.EVERY:
+            self.out.write(text + "\n")
+            self._shown_at = now
+        self.out.flush()
+
+    def end(self) -> None:
+        if self.tty:
+            self.out.write("\r\x1b[K")
+            self.out.flush()
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings, lang: str) -> ExitCode:
     from scraper.workers import watch
 
@@ -890,13 +987,14 @@ COMMANDS = {
     "hashes": cmd_hashes,
     "reposts": cmd_reposts,
     "report": cmd_report,
+    "copy": cmd_copy,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> ExitCode:
     """Run one command; returns the exit code (0 ok, 1 unexpected, 2 bad input, 3 not found,
     4 login needed, 5 rate limited, 6 network, 7 busy, 8 disk full, 9 browser not found,
-    10 browser cookies unreadable, 130 interrupted)."""
+    10 browser cookies unreadable, 11 copy target not empty, 130 interrupted)."""
     args = build_parser().parse_args(argv)
     settings = load_settings(args.db, args.media_dir)
     lang = settings.language

@@ -29,6 +29,7 @@ class ExitCode(IntEnum):
     DISK_FULL = 8
     BROWSER_NOT_FOUND = 9
     BROWSER_COOKIES_UNREADABLE = 10
+    TARGET_NOT_EMPTY = 11
     INTERRUPTED = 130
 
 
@@ -107,6 +108,20 @@ class BrowserCookiesUnreadable(ScraperError):
 
     exit_code = ExitCode.BROWSER_COOKIES_UNREADABLE
     default_key = "error.browser_cookies_unreadable"
+
+
+class DatabaseUnreachable(ScraperError):
+    """A database server that does not answer or refuses the connection (``copy``'s either end)."""
+
+    exit_code = ExitCode.NETWORK
+    default_key = "copy.error.unreachable"
+
+
+class TargetNotEmpty(ScraperError):
+    """The database an archive is copied into holds rows of another archive."""
+
+    exit_code = ExitCode.TARGET_NOT_EMPTY
+    default_key = "copy.error.not_empty"
 
 
 class Interrupted(ScraperError):
