@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, select
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 import insights.data
@@ -144,6 +145,34 @@ def test_a_sync_from_another_process_shows_on_the_next_rerun_and_leaves_other_ac
     assert shown_count(kirolak) == "12 of 12 posts"
     # The other account's frame came from the cache: its revision did not change.
     assert frame_loads == {("ermua.kultura",): 2, ("ermua.kirolak",): 1}
+
+
+def over_time_points(at: AppTest) -> int:
+    """The points of the engagement page's chart of likes over time (one per post with likes)."""
+    assert not at.exception
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            rows = dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
+            if "rolling_median" in rows.columns:
+                return len(rows)
+    raise AssertionError("no chart over time")
+
+
+def test_the_charts_a_page_keeps_are_drawn_again_after_a_sync_from_another_process(
+    seeded: Settings, tmp_path: Path, frame_loads: Counter[tuple[str, ...]]
+) -> None:
+    engagement = app("engagement", "ermua.kultura")
+    before = over_time_points(engagement)
+    assert before > 0
+    engagement.run()  # nothing stored meanwhile: the kept chart, nothing read again
+    assert over_time_points(engagement) == before
+    assert frame_loads == {("ermua.kultura",): 1}
+
+    assert "5 new" in sync_elsewhere(seeded, tmp_path, KULTURA, new=5)
+    engagement.run()
+
+    assert over_time_points(engagement) == before + 5
+    assert frame_loads == {("ermua.kultura",): 2}
 
 
 def test_the_start_page_and_the_sidebar_list_an_account_another_process_synced(

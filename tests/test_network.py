@@ -201,11 +201,25 @@ def test_filters_keep_the_members_and_the_people_at_the_edges_left(
     assert [n.id for n in found.nodes] == sorted(
         {*MEMBERS, *(e.source for e in expected), *(e.target for e in expected)}
     )
+    if "deleted_comments" not in options:
+        # The Community page reads the whole network once and filters it: nodes and weights the same.
+        whole = _network(seeded, deleted_comments=True)
+        assert network.filtered(whole, **options) == found  # type: ignore[arg-type]
+
+
+def test_kinds_read_apart_merge_into_the_same_network(seeded: Seeded) -> None:
+    # The Community page reads the comments and mentions beside the tags, on two connections.
+    parts = [_network(seeded, kinds=["comment", "mention"]), _network(seeded, kinds=["tag"])]
+
+    assert network.merged(*parts) == _network(seeded)
+    assert network.merged(*reversed(parts)) == _network(seeded)
 
 
 def test_an_unknown_kind_is_refused(seeded: Seeded) -> None:
     with pytest.raises(ValueError, match="likes"):
         _network(seeded, kinds=["likes"])
+    with pytest.raises(ValueError, match="likes"):
+        network.filtered(_network(seeded), kinds=["likes"])
 
 
 def test_the_people_who_connect_most_members(seeded: Seeded) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from i18n import format_datetime, t
 from insights import community, network
+from insights.accounts import Revisions
 from insights.charts import column_labels
 from insights.data import post_url
 from insights.reposts import THRESHOLD
@@ -60,9 +61,16 @@ def page() -> None:
         key="community_min_weight",
     )
     top = right.slider(t("ui.community.top", lang), 0, TOP_MAX, TOP, step=10, key="community_top")
+    # What the network is made of: what is drawn of it is kept until one of these changes. Read before
+    # the network, so a sync landing in between can only make the next rerun draw it again.
+    revs = data.revisions(members)
+    key = (tuple(sorted(members)), tuple(sorted(kinds)), int(min_weight), revs)
     net = data.group_network(members, list(kinds), int(min_weight))
     if net.edges:
-        drawn, hidden = community.shown(net, int(top))
+        drawn, hidden = data.kept(("community.shown", *key, int(top)), lambda: community.shown(net, int(top)))
+        drawing = data.kept(
+            ("community.chart", *key, int(top), lang), lambda: community.network_chart(drawn, lang)
+        )
         st.caption(
             t(
                 "ui.community.shown",
@@ -72,7 +80,7 @@ def page() -> None:
                 hidden=t("count.people", lang, count=hidden),
             )
         )
-        chart(community.network_chart(drawn, lang))
+        chart(drawing)
     else:
         st.info(t("ui.community.no_edges", lang))
     files = st.columns(2)
@@ -85,7 +93,7 @@ def page() -> None:
     st.caption(t("ui.community.files", lang))
 
     st.subheader(t("ui.community.connectors", lang))
-    linked = network.connectors(net)
+    linked = data.kept(("community.connectors", *key), lambda: network.connectors(net))
     if linked.empty:
         st.info(t("ui.community.no_connectors", lang))
     else:
@@ -94,12 +102,12 @@ def page() -> None:
         )
         csv_download(linked, f"{group}-connectors", "community-connectors-csv")
 
-    _hashtags(group, members, lang)
+    _hashtags(group, members, revs, lang)
     _reposts(group, members, lang)
     report_panel(None, group)
 
 
-def _hashtags(group: str, members: list[str], lang: str) -> None:
+def _hashtags(group: str, members: list[str], revs: Revisions, lang: str) -> None:
     """The hashtags several members used, and a chosen one's posts per month by member."""
     st.subheader(t("ui.community.hashtags", lang))
     shared = data.shared_hashtags(members)
@@ -112,7 +120,11 @@ def _hashtags(group: str, members: list[str], lang: str) -> None:
     if picked is None:
         return
     months = data.hashtag_months(members, [str(picked)])
-    chart(community.hashtag_months_chart(months, str(picked), lang))
+    drawn = data.kept(
+        ("community.months", tuple(sorted(members)), str(picked), revs, lang),
+        lambda: community.hashtag_months_chart(months, str(picked), lang),
+    )
+    chart(drawn)
     csv_download(months, f"{group}-hashtag-months", "community-months-csv")
 
 
