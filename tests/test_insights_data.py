@@ -317,30 +317,31 @@ def test_posts_from_rows_computes_engagement_and_keeps_views_for_videos() -> Non
 FILL = {
     "sqlite": [
         """INSERT INTO profiles (id, username, full_name, biography, is_private, is_verified, is_business, followers,
-           is_demo, history_complete, first_seen_at, updated_at)
-           VALUES (1, 'big', '', '', 0, 0, 0, 5000, 0, 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')""",
+           is_demo, history_complete, first_seen_at, updated_at, serial)
+           VALUES (1, 'big', '', '', 0, 0, 0, 5000, 0, 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1)""",
         """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :posts)
            INSERT INTO posts (id, shortcode, media_id, profile_id, taken_at, type, caption, hashtags, mentions,
-           tagged_users, likes, comments, video_views, is_pinned, first_seen_at, last_seen_at)
+           tagged_users, likes, comments, video_views, is_pinned, first_seen_at, last_seen_at, search_key)
            SELECT i, 'sc' || i, i, 1, datetime(1400000000 + i * 3000, 'unixepoch'),
                   CASE i % 3 WHEN 0 THEN 'image' WHEN 1 THEN 'video' ELSE 'carousel' END,
                   'Caption ' || i || ' #tag' || (i % 40), json_array('tag' || (i % 40)), json_array('friend' || (i % 9)),
                   '[]', i % 997, i % 31, CASE i % 3 WHEN 1 THEN i ELSE NULL END, 0,
-                  '2024-01-01 00:00:00', '2024-01-01 00:00:00'
+                  '2024-01-01 00:00:00', '2024-01-01 00:00:00', ((1400000000 + i * 3000) << 31) | 24576
            FROM n""",
     ],
     "postgresql": [
         """INSERT INTO profiles (id, username, full_name, biography, is_private, is_verified, is_business, followers,
-           is_demo, history_complete, first_seen_at, updated_at)
+           is_demo, history_complete, first_seen_at, updated_at, serial)
            VALUES (1, 'big', '', '', false, false, false, 5000, false, true, '2024-01-01 00:00:00',
-                   '2024-01-01 00:00:00')""",
+                   '2024-01-01 00:00:00', 1)""",
         """INSERT INTO posts (id, shortcode, media_id, profile_id, taken_at, type, caption, hashtags, mentions,
-           tagged_users, likes, comments, video_views, is_pinned, first_seen_at, last_seen_at)
+           tagged_users, likes, comments, video_views, is_pinned, first_seen_at, last_seen_at, search_key)
            SELECT i, 'sc' || i, i, 1, to_timestamp(1400000000 + i * 3000) AT TIME ZONE 'UTC',
                   CASE i % 3 WHEN 0 THEN 'image' WHEN 1 THEN 'video' ELSE 'carousel' END,
                   'Caption ' || i || ' #tag' || (i % 40), json_build_array('tag' || (i % 40)),
                   json_build_array('friend' || (i % 9)), '[]', i % 997, i % 31,
-                  CASE i % 3 WHEN 1 THEN i ELSE NULL END, false, '2024-01-01 00:00:00', '2024-01-01 00:00:00'
+                  CASE i % 3 WHEN 1 THEN i ELSE NULL END, false, '2024-01-01 00:00:00', '2024-01-01 00:00:00',
+                  ((1400000000 + i * 3000)::bigint << 31) | 24576
            FROM generate_series(1, :posts) AS i""",
     ],
 }
