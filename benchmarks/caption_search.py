@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks import _summary  # noqa: E402
 from insights.search import count_matches, search_captions, uses_fts  # noqa: E402
-from scraper.store import db  # noqa: E402
+from scraper.store import db, search_keys  # noqa: E402
 from scraper.store.models import Post, Profile  # noqa: E402
 
 COMMON = [
@@ -96,6 +96,7 @@ def build(url: str, posts: int, profiles: int, seed: int = 7) -> None:
             }
             for n in range(posts)
         ]
+        search_keys.fill(session, "posts", rows)
         session.execute(insert(Post), rows)
         session.commit()
     engine.dispose()

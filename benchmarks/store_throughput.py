@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import _summary, _synthetic  # noqa: E402
 from scraper.instagram.fetch import PAGE_LENGTH  # noqa: E402
 from scraper.records import MediaRecord, PostRecord, ProfileRecord  # noqa: E402
-from scraper.store import db, writes  # noqa: E402
+from scraper.store import db, search_keys, writes  # noqa: E402
 from scraper.store.models import Profile, SyncRun, utcnow  # noqa: E402
 
 NAME = "ermua.kultura"
@@ -51,7 +51,7 @@ NEWEST = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 POST_COLUMNS = (
     "id, shortcode, media_id, profile_id, taken_at, type, caption, hashtags, mentions, tagged_users, "
     "location_id, location_name, location_lat, location_lng, likes, comments, video_views, video_plays, "
-    "video_duration, is_pinned, accessibility_caption, width, height, first_seen_at, last_seen_at"
+    "video_duration, is_pinned, accessibility_caption, width, height, first_seen_at, last_seen_at, search_key"
 )
 MEDIA_COLUMNS = "post_id, position, is_video, image_url, video_url, width, height, accessibility_caption"
 METRIC_COLUMNS = "post_id, sync_run_id, taken_at, likes, comments, views"
@@ -66,7 +66,7 @@ COMPARED = {
     " FROM media_items m JOIN posts p ON p.id = m.post_id ORDER BY p.shortcode, m.position",
     "post_metrics": "SELECT p.shortcode, c.sync_run_id, c.likes, c.comments, c.views"
     " FROM post_metrics c JOIN posts p ON p.id = c.post_id ORDER BY p.shortcode",
-    "caption index": "SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'jaiak OR fiestas' ORDER BY rowid",
+    "search index": "SELECT rowid FROM search_fts WHERE search_fts MATCH 'text : (jaiak OR fiestas)' ORDER BY rowid",
 }
 
 
@@ -174,12 +174,12 @@ def with_executemany(path: Path, records: list[PostRecord], page: int) -> float:
     run_id = conn.execute("SELECT max(id) FROM sync_runs").fetchone()[0]
     conn.execute(
         "INSERT INTO profiles (id, username, full_name, biography, is_private, is_verified, is_business,"
-        " post_count, is_demo, history_complete, first_seen_at, updated_at)"
-        " VALUES (?, ?, '', '', 0, 0, 0, ?, 0, 0, ?, ?)",
+        " post_count, is_demo, history_complete, first_seen_at, updated_at, serial)"
+        " VALUES (?, ?, '', '', 0, 0, 0, ?, 0, 0, ?, ?, 1)",
         (USER_ID, NAME, len(records), now, now),
     )
     conn.commit()
-    insert_post = f"INSERT INTO posts ({POST_COLUMNS}) VALUES ({', '.join('?' * 25)})"
+    insert_post = f"INSERT INTO posts ({POST_COLUMNS}) VALUES ({', '.join('?' * 26)})"
     insert_media = f"INSERT INTO media_items ({MEDIA_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     insert_metrics = f"INSERT INTO post_metrics ({METRIC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
     update_profile = "UPDATE profiles SET complete_until = ? WHERE id = ? AND (complete_until IS NULL OR complete_until < ?)"
@@ -199,6 +199,9 @@ def with_executemany(path: Path, records: list[PostRecord], page: int) -> float:
                     r.location_id, r.location_name, r.location_lat, r.location_lng, r.likes, r.comments,
                     r.video_views, r.video_plays, r.video_duration, int(r.is_pinned), r.accessibility_caption,
                     r.width, r.height, now, now,
+                    # the key the store gives (search_keys), without its check for a taken one
+                    search_keys.block(r.taken_at, 1, search_keys.CAPTION)
+                    | (search_keys.hint(r.media_id or r.shortcode) & search_keys.SEQ_MASK),
                 )
             )  # fmt: skip
             media += [
