@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from scraper.instagram.fetch import PAGE_LENGTH
 from scraper.records import SyncStatus
 from scraper.replay import mediaid_to_shortcode
-from scraper.store import db
+from scraper.store import db, search_keys
 from scraper.store.models import (
     CaptionVersion,
     MediaItem,
@@ -47,7 +47,7 @@ from scraper.store.models import (
 )
 
 # Bump when the generated data changes: a folder made by another format is rebuilt.
-FORMAT = 3
+FORMAT = 4
 MARKER = "benchmark.json"
 THUMB_POOL = 240
 FULL_POOL = 8
@@ -288,7 +288,12 @@ def build(dataset: Dataset, posts: int, accounts: int, seed: int = 11) -> None:
         engine = db.open_engine(dataset.url)
         with Session(engine) as session:
             for model, rows in tables.in_order():
+                if model is Profile:  # as the store numbers new accounts
+                    for serial, row in enumerate(rows, start=1):
+                        row["serial"] = serial
                 for batch in chunks(rows, BATCH):
+                    if model is Post:  # keys as the store gives them (scraper.store.search_keys)
+                        search_keys.fill(session, model.__tablename__, batch)
                     session.execute(insert(model), batch)
             session.commit()
         engine.dispose()
