@@ -379,22 +379,12 @@ def _number_new_account(_mapper: Mapper[Profile], connection: Connection, target
 
 
 @event.listens_for(Post, "before_insert")
-def _key_new_post(_mapper: Mapper[Post], connection: Connection, target: Post) -> None:
-    """A search key for a post inserted one at a time (the store's bulk inserts give their own)."""
-    if target.search_key is None:
-        serial = search_keys.serial_of(connection, target.profile_id)
-        base = search_keys.block(target.taken_at, serial, search_keys.CAPTION)
-        target.search_key = search_keys.assign(
-            connection, "posts", [(base, search_keys.hint(target.shortcode))]
-        )[0]
-
-
 @event.listens_for(Comment, "before_insert")
-def _key_new_comment(_mapper: Mapper[Comment], connection: Connection, target: Comment) -> None:
-    """A search key for a comment inserted one at a time (the store's bulk inserts give their own)."""
+def _key_new_text(_mapper: Mapper[Any], connection: Connection, target: Post | Comment) -> None:
+    """A search key for a post or comment inserted one at a time, from the same rule as the store's
+    bulk inserts (``search_keys.fill``), which give their own."""
     if target.search_key is None:
-        serial = search_keys.serial_of(connection, target.profile_id)
-        base = search_keys.block(target.created_at, serial, search_keys.COMMENT)
-        target.search_key = search_keys.assign(connection, "comments", [(base, search_keys.hint(target.id))])[
-            0
-        ]
+        when, _, hints = search_keys.TEXTS[target.__tablename__]
+        row = {name: getattr(target, name) for name in ("profile_id", when, *hints)}
+        search_keys.fill(connection, target.__tablename__, [row])
+        target.search_key = row["search_key"]
