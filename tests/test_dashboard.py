@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scraper.config import Settings
-from scraper.replay import add_new_posts, build_account
+from scraper.replay import InstagramReplay, add_new_posts, build_account
 from tests.databases import Databases
-from tests.helpers import replayed, shared_archive
+from tests.helpers import Syncer, replayed, shared_archive
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 HOSTILE = '<img src=x onerror="alert(1)"> [click](javascript:alert(2)) **bold**'
@@ -250,3 +250,55 @@ def test_csv_downloads_keep_formulas_as_text() -> None:
     ]
     assert list(written["likes"]) == [-3, 4, 5, 6, 7]  # numbers stay numbers
     assert frame["caption"][0].startswith("=")  # the page's own frame is untouched
+
+
+def listed_accounts(at: AppTest) -> list[str]:
+    """The accounts the sidebar lists, by their buttons."""
+    return [str(b.key).removeprefix("open-") for b in at.sidebar.button if str(b.key).startswith("open-")]
+
+
+def test_a_long_account_list_shows_a_screenful_and_finds_the_others_by_name(
+    settings: Settings, replay: InstagramReplay, sync: Syncer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.sidebar import LISTED
+
+    names = [f"ermua.taldea{n:02d}" for n in range(LISTED + 3)]
+    for n, name in enumerate(names):
+        account = build_account(name, 1, seed=n)
+        if n == 7:
+            account.full_name = "Ermuko Udala"
+        replay.add_account(account)
+        assert sync(name).status == "ok"
+    monkeypatch.setenv("DATABASE_URL", settings.db_url)
+    monkeypatch.setenv("MEDIA_DIR", str(settings.media_dir))
+
+    at = app("accounts", account=None)
+    assert not at.exception
+    assert listed_accounts(at) == names[:LISTED]  # alphabetical, a screenful
+    assert f"{LISTED} of {len(names)} accounts; type part of a name to find the others." in [
+        c.value for c in at.sidebar.caption
+    ]
+
+    at.sidebar.text_input(key="account_filter").set_value("  UDALA ").run()  # its name, any case
+    assert not at.exception
+    assert listed_accounts(at) == [names[7]]
+
+    at.sidebar.text_input(key="account_filter").set_value("taldea1").run()
+    assert listed_accounts(at) == names[10:]
+    assert not [c for c in at.sidebar.caption if "type part of a name" in c.value]
+
+    typed = "<b>x</b> **[y](javascript:1)"
+    at.sidebar.text_input(key="account_filter").set_value(typed).run()
+    assert not at.exception
+    assert listed_accounts(at) == []
+    assert f"No stored account matches “{typed}”." in [c.value.replace("\\", "") for c in at.sidebar.caption]
+    # escaped: Markdown shows it as typed, neither bold nor a link
+    assert "\\*\\*\\[y\\]\\(javascript" in "".join(c.value for c in at.sidebar.caption)
+
+
+def test_a_short_account_list_has_no_search_box(seeded: Settings) -> None:
+    at = app("accounts", account=None)
+
+    assert not at.exception
+    assert listed_accounts(at) == ["ermua.kirolak", "ermua.kultura"]
+    assert not [t for t in at.sidebar.text_input if t.key == "account_filter"]
