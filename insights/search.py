@@ -423,42 +423,49 @@ def _index_keys(words: Sequence[str], scope: _Scope) -> tuple[Any, list[ColumnEl
     return key, where
 
 
-def _all_matches(session: Session, words: Sequence[str], scope: _Scope, fallback: bool) -> Subquery:
-    """The captions and the comments matching ``words`` as one table of ``MATCH_COLUMNS`` and their
-    search ``key``: each kind through its own index (``_matching``; LIKE without words, without an
-    index, or with ``fallback``), kept to ``scope``. For PostgreSQL, and SQLite without its index."""
-    captions = (
+def _caption_rows() -> Select[*tuple[Any, ...]]:
+    """Every caption as a row of ``MATCH_COLUMNS`` and its search ``key``."""
+    return select(
+        literal_column("'caption'", String).label("kind"),
+        Profile.username.label("username"),
+        Post.shortcode.label("shortcode"),
+        cast(null(), BigInteger).label("id"),
+        cast(null(), String).label("owner"),
+        Post.caption.label("text"),
+        Post.taken_at.label("created_at"),
+        Post.deleted_at.label("deleted_at"),
+        Post.search_key.label("key"),
+    ).join(Profile, Profile.id == Post.profile_id)
+
+
+def _comment_rows() -> Select[*tuple[Any, ...]]:
+    """Every comment and reply as a row of ``MATCH_COLUMNS`` and its search ``key``, in the order of
+    ``_caption_rows`` (the two make one union)."""
+    return (
         select(
-            literal_column("'caption'", String).label("kind"),
+            literal_column("'comment'", String).label("kind"),
             Profile.username.label("username"),
             Post.shortcode.label("shortcode"),
-            cast(null(), BigInteger).label("id"),
-            cast(null(), String).label("owner"),
-            Post.caption.label("text"),
-            Post.taken_at.label("created_at"),
-            Post.deleted_at.label("deleted_at"),
-            Post.search_key.label("key"),
-        )
-        .join(Profile, Profile.id == Post.profile_id)
-        .where(Post.caption.is_not(None), Post.caption != "")  # a post without a caption has no text
-    )
-    captions, _ = _matching(captions, session, words, CAPTIONS, fallback)
-    comments = (
-        select(
-            literal_column("'comment'", String),
-            Profile.username,
-            Post.shortcode,
-            Comment.id,
-            Comment.owner_username,
-            Comment.text,
-            Comment.created_at,
-            Comment.deleted_at,
-            Comment.search_key,
+            Comment.id.label("id"),
+            Comment.owner_username.label("owner"),
+            Comment.text.label("text"),
+            Comment.created_at.label("created_at"),
+            Comment.deleted_at.label("deleted_at"),
+            Comment.search_key.label("key"),
         )
         .join(Post, Post.id == Comment.post_id)
         .join(Profile, Profile.id == Comment.profile_id)
     )
-    comments, _ = _matching(comments, session, words, COMMENTS, fallback)
+
+
+def _all_matches(session: Session, words: Sequence[str], scope: _Scope, fallback: bool) -> Subquery:
+    """The captions and the comments matching ``words`` as one table of ``MATCH_COLUMNS`` and their
+    search ``key``: each kind through its own index (``_matching``; LIKE without words, without an
+    index, or with ``fallback``), kept to ``scope``. For PostgreSQL, and SQLite without its index."""
+    # a post without a caption has no text
+    captions = _caption_rows().where(Post.caption.is_not(None), Post.caption != "")
+    captions, _ = _matching(captions, session, words, CAPTIONS, fallback)
+    comments, _ = _matching(_comment_rows(), session, words, COMMENTS, fallback)
     parts = []
     for part, key in ((captions, Post.search_key), (comments, Comment.search_key)):
         if scope.usernames is not None:
@@ -555,41 +562,12 @@ def _rows_by_key(session: Session, keys: Sequence[int]) -> dict[int, Match]:
     captions = [k for k in keys if (k >> search_keys.KIND_SHIFT) & 1 == search_keys.CAPTION]
     comments = [k for k in keys if (k >> search_keys.KIND_SHIFT) & 1 == search_keys.COMMENT]
     found: dict[int, Match] = {}
-    if captions:
-        stmt = (
-            select(
-                Post.search_key.label("key"),
-                literal_column("'caption'", String).label("kind"),
-                Profile.username,
-                Post.shortcode,
-                cast(null(), BigInteger).label("id"),
-                cast(null(), String).label("owner"),
-                Post.caption.label("text"),
-                Post.taken_at.label("created_at"),
-                Post.deleted_at,
-            )
-            .join(Profile, Profile.id == Post.profile_id)
-            .where(Post.search_key.in_(captions))
-        )
-        found.update((row.key, _match(row)) for row in session.execute(stmt))
-    if comments:
-        comment_rows = (
-            select(
-                Comment.search_key.label("key"),
-                literal_column("'comment'", String).label("kind"),
-                Profile.username,
-                Post.shortcode,
-                Comment.id,
-                Comment.owner_username.label("owner"),
-                Comment.text,
-                Comment.created_at,
-                Comment.deleted_at,
-            )
-            .join(Post, Post.id == Comment.post_id)
-            .join(Profile, Profile.id == Comment.profile_id)
-            .where(Comment.search_key.in_(comments))
-        )
-        found.update((row.key, _match(row)) for row in session.execute(comment_rows))
+    for rows, key, wanted in (
+        (_caption_rows(), Post.search_key, captions),
+        (_comment_rows(), Comment.search_key, comments),
+    ):
+        if wanted:
+            found.update((row.key, _match(row)) for row in session.execute(rows.where(key.in_(wanted))))
     return found
 
 
