@@ -161,6 +161,7 @@ def save_comments(
         updates.append(row)
     if inserts:
         search_keys.fill(session, "comments", inserts)
+        inserts.sort(key=lambda row: (row["parent_id"] is not None, row["search_key"]))  # parents first
         session.execute(insert(Comment), inserts)
     if updates:
         session.execute(update(Comment), updates)

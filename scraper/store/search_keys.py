@@ -151,6 +151,14 @@ def fill(session: Session | Connection, kind: str, rows: Sequence[dict[str, Any]
         row["search_key"] = key
 
 
+def insert_order(row: dict[str, Any]) -> int:
+    """How rows of new texts are best inserted, after ``fill``: their keys ascending. SQLite's FTS5
+    writes its pending terms to disk whenever a rowid (here the key) is not above the previous one of
+    the transaction, so a page of posts inserted newest first made a segment per row (and merges):
+    the INSERTs of 10,000 posts in pages of 12 took 1.29 s instead of 0.70 s."""
+    return int(row["search_key"])
+
+
 def key_seconds(key: Any) -> ColumnElement[int]:
     """SQL: the second (since 1970) of a key."""
     return key.op(">>", return_type=BigInteger)(literal(TIME_SHIFT, Integer))

@@ -220,6 +220,7 @@ def save_posts(
         posts = _table(Post)
         rows = [_post_row(rec, profile_id, when[rec.shortcode]) for rec in fresh]
         search_keys.fill(session, "posts", rows)
+        rows.sort(key=search_keys.insert_order)
         inserted = session.execute(insert(posts).returning(posts.c.shortcode, posts.c.id), rows)
         ids.update({code: post_id for code, post_id in inserted})
         media_rows = [_media_row(ids[rec.shortcode], m) for rec in fresh for m in rec.media]
