@@ -531,30 +531,21 @@ def _match(row: Any) -> Match:
 def _walk(
     session: Session, words: Sequence[str], scope: _Scope, limit: int | None, offset: int
 ) -> Iterator[Match]:
-    """``search_all`` through SQLite's index: its keys newest first, ``WALK`` at a time, each batch's
-    rows read by key (one query per kind)."""
+    """``search_all`` through SQLite's index: one query gives its keys newest first, read ``WALK`` at a
+    time, and each batch's rows are read by key (one query per kind). One query, not one per batch
+    resumed below the last key: FTS5 finds every match again for each query, so 260,000 matches read
+    500 at a time took a minute instead of seconds."""
     key, where = _index_keys(words, scope)
-    left = limit
-    last: int | None = None
-    while left is None or left > 0:
-        size = WALK if left is None else min(WALK, left)
-        stmt = select(key).where(*where).order_by(key.desc()).limit(size)
-        if last is not None:
-            stmt = stmt.where(key < last)
-        elif offset:
-            stmt = stmt.offset(offset)
-        keys = list(session.scalars(stmt))
-        if not keys:
-            return
+    stmt = select(key).where(*where).order_by(key.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    for keys in session.execute(stmt.execution_options(yield_per=WALK)).scalars().partitions(WALK):
         found = _rows_by_key(session, keys)
         for k in keys:
             if k in found:  # a row written after the index was read is left for the next search
                 yield found[k]
-        last = keys[-1]
-        if left is not None:
-            left -= len(keys)
-        if len(keys) < size:
-            return
 
 
 def _rows_by_key(session: Session, keys: Sequence[int]) -> dict[int, Match]:
