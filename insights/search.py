@@ -89,6 +89,10 @@ comment_search = literal_column("comments.text_search", TSVECTOR)
 FACET_ACCOUNTS = 20
 # Matches read from the index at a time while ``search_all`` goes through them.
 WALK = 500
+# PostgreSQL: a page of search results is first looked for in the newest WINDOW texts of the accounts
+# searched, among the newest REACH texts of every account (``_kind_keys``).
+WINDOW = 1_000
+REACH = 100_000
 
 
 @dataclass(frozen=True)
@@ -277,14 +281,15 @@ def _matches(query: str) -> ColumnElement[bool]:
     return search_fts.c.search_fts.op("MATCH", return_type=Boolean)(query)
 
 
-def _tsquery(words: Sequence[str]) -> ScalarSelect[Any]:
+def _tsquery_value(words: Sequence[str]) -> ColumnElement[Any]:
     """PostgreSQL's query matching all ``words``, the last also as a prefix, as one value.
 
     Each word goes through the function that made the index's words (migration 0004), so both see
     the same words; a word that becomes several ("ermua.kultura") must match them one after the
     other, as in FTS5. The query text is bound as a parameter, and the tsquery is built from
-    lexemes only, so no word is read as tsquery syntax. A scalar subquery is computed once, not
-    for every row that is ranked.
+    lexemes only, so no word is read as tsquery syntax. Made of immutable functions of the query
+    text, it is folded into a constant when a statement is planned, so the planner can estimate how
+    many rows it matches.
     """
     query: ColumnElement[Any] | None = None
     for position, word in enumerate(words, start=1):
@@ -298,7 +303,12 @@ def _tsquery(words: Sequence[str]) -> ScalarSelect[Any]:
             )
         query = phrase if query is None else query.op("&&", return_type=TSQUERY)(phrase)
     assert query is not None, "no words to search for"
-    return select(query).scalar_subquery()
+    return query
+
+
+def _tsquery(words: Sequence[str]) -> ScalarSelect[Any]:
+    """``_tsquery_value`` as a scalar subquery: computed once, not for every row that is ranked."""
+    return select(_tsquery_value(words)).scalar_subquery()
 
 
 def _likes(words: Sequence[str], index: TextIndex = CAPTIONS) -> list[ColumnElement[bool]]:
@@ -505,6 +515,11 @@ def search_all(
     if _in_index(session, words, fallback):
         yield from _walk(session, words, scope, limit, max(offset, 0))
         return
+    if limit is not None and _walks_keys(session, words, fallback):
+        keys = _newest_keys(session, words, scope, offset + limit)[max(offset, 0) :]
+        found = _rows_by_key(session, keys)
+        yield from (found[k] for k in keys if k in found)
+        return
     matches = _all_matches(session, words, scope, fallback)
     stmt = select(matches).order_by(matches.c.key.desc())
     if limit is not None:
@@ -513,6 +528,81 @@ def search_all(
         stmt = stmt.offset(offset)
     for row in session.execute(stmt.execution_options(yield_per=WALK)):
         yield _match(row)
+
+
+def _walks_keys(session: Session, words: Sequence[str], fallback: bool) -> bool:
+    """Whether a page of ``search_all`` on PostgreSQL is found as ``_newest_keys`` (with words and
+    its tsvector indexes), rather than as one ordered union."""
+    return (
+        bool(words)
+        and not fallback
+        and session.get_bind().dialect.name == "postgresql"
+        and uses_fts(session, CAPTIONS)
+        and uses_fts(session, COMMENTS)
+    )
+
+
+def _newest_keys(session: Session, words: Sequence[str], scope: _Scope, want: int) -> list[int]:
+    """PostgreSQL: the search keys of the newest ``want`` matches of ``words`` in ``scope``, one
+    query per kind, merged here (see ``_kind_keys``)."""
+    query = _tsquery_value(words)
+    keys: list[int] = []
+    for index in (CAPTIONS, COMMENTS):
+        keys += _kind_keys(session, index, query, scope, want)
+    return sorted(keys, reverse=True)[:want]
+
+
+def _kind_keys(
+    session: Session, index: TextIndex, query: ColumnElement[Any], scope: _Scope, want: int
+) -> list[int]:
+    """The keys of the newest ``want`` texts of one kind matching ``query`` in ``scope``.
+
+    A frequent word is found among the newest texts: the newest ``WINDOW`` texts in scope (their keys
+    read newest first from the keys' index, at most ``REACH`` of them) are read and matched, and
+    when they hold ``want`` matches that is the answer (a page of 20 of 260,000 matches of "jaiak"
+    at 5,000,000 comments: 20 ms). Else the matches come from the GIN index and are sorted, with the
+    keys' index and whole-table scans kept out of the plan. Left to itself, PostgreSQL walked the
+    keys' index for a word that is nowhere and read every row (3.5 s); and one ORDER BY over both
+    kinds always sorted every match (1.2-2.0 s for a page of 20).
+    """
+    key = index.key
+    in_period: list[ColumnElement[bool]] = []
+    if scope.low is not None:
+        in_period.append(key >= scope.low)
+    if scope.high is not None:
+        in_period.append(key < scope.high)
+    in_accounts = [] if scope.serials is None else [search_keys.key_serial(key).in_(scope.serials)]
+
+    def matches(words: ColumnElement[Any]) -> ColumnElement[bool]:
+        return words.op("@@", return_type=Boolean)(query)
+
+    reach = select(key.label("key")).where(*in_period).order_by(key.desc()).limit(REACH).subquery("reach")
+    window = (
+        select(reach.c.key)
+        .where(*([search_keys.key_serial(reach.c.key).in_(scope.serials)] if scope.serials else []))
+        .order_by(reach.c.key.desc())
+        .limit(WINDOW)
+        .subquery("window")
+    )
+    newest = (
+        select(window.c.key)
+        .join(index.key.class_, key == window.c.key)
+        .where(matches(index.tsvector))
+        .order_by(window.c.key.desc())
+        .limit(want)
+    )
+    found = list(session.scalars(newest))
+    if len(found) >= want:
+        return found
+    kept = [*in_period, *in_accounts]
+    if index is CAPTIONS:
+        kept += [Post.caption.is_not(None), Post.caption != ""]
+    stmt = select(key).where(*kept, matches(index.tsvector)).order_by(key.desc()).limit(want)
+    session.execute(text("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off"))
+    try:
+        return list(session.scalars(stmt))
+    finally:
+        session.execute(text("RESET enable_indexscan; RESET enable_seqscan"))
 
 
 def _match(row: Any) -> Match:
