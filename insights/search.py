@@ -488,6 +488,27 @@ def _all_matches(session: Session, words: Sequence[str], scope: _Scope, fallback
     return union_all(*parts).subquery("matches")
 
 
+def _matching_keys(session: Session, words: Sequence[str], scope: _Scope, fallback: bool) -> Subquery:
+    """The search ``key`` of every caption and comment matching ``words`` in ``scope``, for counts:
+    the keys alone, kept to the accounts by their serial, so neither posts (a comment's shortcode)
+    nor profiles are joined (at 190,000 matching comments on PostgreSQL the join to their posts was
+    half the time). For PostgreSQL, and SQLite without its index."""
+    parts = []
+    for index in (CAPTIONS, COMMENTS):
+        stmt = select(index.key.label("key"))
+        if index is CAPTIONS:
+            stmt = stmt.where(Post.caption.is_not(None), Post.caption != "")
+        stmt, _ = _matching(stmt, session, words, index, fallback)
+        if scope.serials is not None:
+            stmt = stmt.where(search_keys.key_serial(index.key).in_(scope.serials))
+        if scope.low is not None:
+            stmt = stmt.where(index.key >= scope.low)
+        if scope.high is not None:
+            stmt = stmt.where(index.key < scope.high)
+        parts.append(stmt)
+    return union_all(*parts).subquery("found")
+
+
 def search_all(
     session: Session,
     query: str,
@@ -669,8 +690,9 @@ def count_all_matches(
     if _in_index(session, words, fallback):
         _, where = _index_keys(words, scope)
         return session.scalar(select(func.count()).select_from(search_fts).where(*where)) or 0
-    matches = _all_matches(session, words, scope, fallback)
-    return session.scalar(select(func.count()).select_from(matches)) or 0
+    return (
+        session.scalar(select(func.count()).select_from(_matching_keys(session, words, scope, fallback))) or 0
+    )
 
 
 def matches_per_week(
@@ -694,7 +716,7 @@ def matches_per_week(
         key, where = _index_keys(words, scope)
         rows = _per_week(session, select(key.label("key")).where(*where).subquery("found"))
     else:
-        rows = _per_week(session, _all_matches(session, words, scope, fallback))
+        rows = _per_week(session, _matching_keys(session, words, scope, fallback))
     names = {serial: name for serial, name in session.execute(select(Profile.serial, Profile.username))}
     frame = pd.DataFrame(
         [
