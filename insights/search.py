@@ -109,6 +109,8 @@ class TextIndex:
     column: str
 
 
+# A post without a caption has no text to find.
+CAPTIONED = (Post.caption.is_not(None), Post.caption != "")
 CAPTIONS = TextIndex("caption", caption_search, Post.search_key, Post.caption, "posts", "caption_search")
 COMMENTS = TextIndex("comment", comment_search, Comment.search_key, Comment.text, "comments", "text_search")
 
@@ -396,6 +398,21 @@ class _Scope:
     def empty(self) -> bool:
         return self.usernames is not None and not self.usernames
 
+    def period(self, key: Any) -> list[ColumnElement[bool]]:
+        """The conditions that keep search ``key`` (a column) to the period."""
+        return [
+            *([] if self.low is None else [key >= self.low]),
+            *([] if self.high is None else [key < self.high]),
+        ]
+
+    def accounts(self, key: Any) -> list[ColumnElement[bool]]:
+        """The condition that keeps search ``key`` to the accounts, by the serial in it (none: all)."""
+        return [] if self.serials is None else [search_keys.key_serial(key).in_(self.serials)]
+
+    def of(self, key: Any) -> list[ColumnElement[bool]]:
+        """The conditions that keep search ``key`` to the accounts and the period."""
+        return [*self.period(key), *self.accounts(key)]
+
 
 def _scope(
     session: Session, usernames: Sequence[str] | None, since: datetime | None, until: datetime | None
@@ -423,14 +440,7 @@ def _in_index(session: Session, words: Sequence[str], fallback: bool) -> bool:
 def _index_keys(words: Sequence[str], scope: _Scope) -> tuple[Any, list[ColumnElement[bool]]]:
     """The rowid of ``search_fts`` and the conditions that keep it to ``scope``'s matches of ``words``."""
     key = search_fts.c.rowid
-    where = [_matches(fts_match(words))]
-    if scope.low is not None:
-        where.append(key >= scope.low)
-    if scope.high is not None:
-        where.append(key < scope.high)
-    if scope.serials is not None:
-        where.append(search_keys.key_serial(key).in_(scope.serials))
-    return key, where
+    return key, [_matches(fts_match(words)), *scope.of(key)]
 
 
 def _caption_rows() -> Select[*tuple[Any, ...]]:
@@ -472,19 +482,13 @@ def _all_matches(session: Session, words: Sequence[str], scope: _Scope, fallback
     """The captions and the comments matching ``words`` as one table of ``MATCH_COLUMNS`` and their
     search ``key``: each kind through its own index (``_matching``; LIKE without words, without an
     index, or with ``fallback``), kept to ``scope``. For PostgreSQL, and SQLite without its index."""
-    # a post without a caption has no text
-    captions = _caption_rows().where(Post.caption.is_not(None), Post.caption != "")
+    captions = _caption_rows().where(*CAPTIONED)
     captions, _ = _matching(captions, session, words, CAPTIONS, fallback)
     comments, _ = _matching(_comment_rows(), session, words, COMMENTS, fallback)
-    parts = []
-    for part, key in ((captions, Post.search_key), (comments, Comment.search_key)):
-        if scope.usernames is not None:
-            part = part.where(Profile.username.in_(scope.usernames))
-        if scope.low is not None:
-            part = part.where(key >= scope.low)
-        if scope.high is not None:
-            part = part.where(key < scope.high)
-        parts.append(part)
+    parts = [
+        part.where(*scope.of(key))
+        for part, key in ((captions, Post.search_key), (comments, Comment.search_key))
+    ]
     return union_all(*parts).subquery("matches")
 
 
@@ -495,17 +499,9 @@ def _matching_keys(session: Session, words: Sequence[str], scope: _Scope, fallba
     half the time). For PostgreSQL, and SQLite without its index."""
     parts = []
     for index in (CAPTIONS, COMMENTS):
-        stmt = select(index.key.label("key"))
-        if index is CAPTIONS:
-            stmt = stmt.where(Post.caption.is_not(None), Post.caption != "")
+        stmt = select(index.key.label("key")).where(*(CAPTIONED if index is CAPTIONS else ()))
         stmt, _ = _matching(stmt, session, words, index, fallback)
-        if scope.serials is not None:
-            stmt = stmt.where(search_keys.key_serial(index.key).in_(scope.serials))
-        if scope.low is not None:
-            stmt = stmt.where(index.key >= scope.low)
-        if scope.high is not None:
-            stmt = stmt.where(index.key < scope.high)
-        parts.append(stmt)
+        parts.append(stmt.where(*scope.of(index.key)))
     return union_all(*parts).subquery("found")
 
 
@@ -587,20 +583,16 @@ def _kind_keys(
     kinds always sorted every match (1.2-2.0 s for a page of 20).
     """
     key = index.key
-    in_period: list[ColumnElement[bool]] = []
-    if scope.low is not None:
-        in_period.append(key >= scope.low)
-    if scope.high is not None:
-        in_period.append(key < scope.high)
-    in_accounts = [] if scope.serials is None else [search_keys.key_serial(key).in_(scope.serials)]
 
     def matches(words: ColumnElement[Any]) -> ColumnElement[bool]:
         return words.op("@@", return_type=Boolean)(query)
 
-    reach = select(key.label("key")).where(*in_period).order_by(key.desc()).limit(REACH).subquery("reach")
+    reach = (
+        select(key.label("key")).where(*scope.period(key)).order_by(key.desc()).limit(REACH).subquery("reach")
+    )
     window = (
         select(reach.c.key)
-        .where(*([search_keys.key_serial(reach.c.key).in_(scope.serials)] if scope.serials else []))
+        .where(*scope.accounts(reach.c.key))
         .order_by(reach.c.key.desc())
         .limit(WINDOW)
         .subquery("window")
@@ -615,9 +607,7 @@ def _kind_keys(
     found = list(session.scalars(newest))
     if len(found) >= want:
         return found
-    kept = [*in_period, *in_accounts]
-    if index is CAPTIONS:
-        kept += [Post.caption.is_not(None), Post.caption != ""]
+    kept = [*scope.of(key), *(CAPTIONED if index is CAPTIONS else ())]
     stmt = select(key).where(*kept, matches(index.tsvector)).order_by(key.desc()).limit(want)
     session.execute(text("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off"))
     try:
