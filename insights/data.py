@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, Text, func, select, type_coerce
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from insights.charts import empty, local_times
@@ -60,11 +60,12 @@ def _utc(values: Sequence[Any] | pd.Series) -> pd.Series:
 
 
 def _lists(values: Sequence[Any]) -> pd.Series:
-    """JSON list columns as Python lists; SQLite's text is decoded in one call, which is many times faster
-    than a call per row at 100,000 posts."""
+    """JSON list columns as Python lists. The query casts them to text, so that the database's text is
+    decoded here in one call: many times faster than a call per row at 100,000 posts (psycopg decodes a
+    JSON column one value at a time: 0.64 s of the 0.96 s of 20,000 posts on PostgreSQL)."""
     if all(v is None or isinstance(v, str) for v in values):
         decoded = json.loads("[" + ",".join(v or "null" for v in values) + "]")
-    else:  # drivers such as psycopg decode JSON themselves
+    else:  # lists as given to ``posts_from_rows``
         decoded = list(values)
     return pd.Series([[] if v is None else v for v in decoded], dtype=object)
 
@@ -111,9 +112,9 @@ def _posts_query(usernames: Sequence[str] | None) -> Select[*tuple[Any, ...]]:
             Post.taken_at,
             Post.type,
             Post.caption,
-            type_coerce(Post.hashtags, Text),
-            type_coerce(Post.mentions, Text),
-            type_coerce(Post.tagged_users, Text),
+            cast(Post.hashtags, Text),
+            cast(Post.mentions, Text),
+            cast(Post.tagged_users, Text),
             Post.likes,
             Post.comments,
             func.coalesce(Post.video_views, Post.video_plays),
@@ -150,7 +151,8 @@ def posts_frame(session: Session, usernames: Sequence[str] | None = None) -> pd.
     (likes + comments) / followers, NaN when followers is missing or 0; ``thumb`` is the first media
     item's thumbnail (its full image when it has no thumbnail).
     """
-    rows = session.execute(_posts_query(usernames)).all()
+    # Through the connection: the ORM's row handling would add a third to the time of 20,000 posts.
+    rows = session.connection().execute(_posts_query(usernames)).all()
     if not rows:
         return empty_posts()
     return _posts(dict(zip(_QUERY_COLUMNS, zip(*rows, strict=True), strict=True)))
