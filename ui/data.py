@@ -16,7 +16,6 @@ import streamlit as st
 from insights import accounts, captions, comments, compare, data, matches, network, reposts
 from insights.accounts import Revisions
 from insights.search import (
-    count_all_matches,
     count_comment_matches,
     count_matches,
     matches_per_week,
@@ -223,26 +222,27 @@ class GroupReads:
 
 # A resource, not data: shared by every session without being copied (pickled) on each rerun; pages
 # never modify it. The reads run in two lanes at once, each on a connection of its own (SQLite and
-# PostgreSQL answer readers side by side). For a 20-account group of 114,000 posts and 566,000
-# comments: the comments (0.5 s) and the mentions (0.15 s) on one; the tags (0.13 s), the shared
-# hashtags (0.3 s), the first one's months (0.17 s) and the hashed pictures (0.1 s) on the other.
+# PostgreSQL answer readers side by side): the comments and the hashed pictures on one; on the other,
+# the posts' mentions, tags and hashtags in one statement (``network.post_lists``), which give the
+# network its mentions and tags, the shared hashtags and the first one's months.
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _group_reads(db_url: str, members: tuple[str, ...], revs: Revisions) -> GroupReads:
     sessions = archive().sessions
     names = list(members)
 
-    def talk() -> network.Network:
+    def talk() -> tuple[network.Network, int]:
         with sessions() as session:
-            return network.network(session, names, kinds=("comment", "mention"))
+            return network.network(session, names, kinds=("comment",)), reposts.hashed_count(session, names)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="community-read") as pool:
         talked = pool.submit(talk)
         with sessions() as session:
-            tags = network.network(session, names, kinds=("tag",))
-            shared = network.shared_hashtags(session, names)
-            months = network.hashtag_months(session, names, list(shared["hashtag"][:1]))
-            hashed = reposts.hashed_count(session, names)
-        return GroupReads(network.merged(talked.result(), tags), shared, months, hashed)
+            lists = network.post_lists(session, names)
+            named = network.network(session, names, kinds=("mention", "tag"), lists=lists)
+            shared = network.shared_hashtags(session, names, lists=lists)
+            months = network.hashtag_months(session, names, list(shared["hashtag"][:1]), lists=lists)
+        commented, hashed = talked.result()
+        return GroupReads(network.merged(commented, named), shared, months, hashed)
 
 
 def _reads(members: list[str]) -> GroupReads:
@@ -357,7 +357,7 @@ def _town_search(
     limit: int,
     offset: int,
     revs: Revisions,
-) -> tuple[pd.DataFrame, int]:
+) -> pd.DataFrame:
     with archive().sessions() as session:
         since, until = period
         frame = matches.matches_frame(
@@ -365,15 +365,14 @@ def _town_search(
         )
         thumbs = matches.thumbnails(session, list(frame["shortcode"]))  # one query for the page
         frame["thumb"] = frame["shortcode"].map(thumbs)
-        total = count_all_matches(session, query, usernames=usernames, since=since, until=until)
-        return frame, total
+        return frame
 
 
-def town_search(
-    query: str, usernames: list[str], period: Period, limit: int, offset: int
-) -> tuple[pd.DataFrame, int]:
+def town_search(query: str, usernames: list[str], period: Period, limit: int, offset: int) -> pd.DataFrame:
     """A page of the captions and comments of the accounts matching ``query``, newest first, each with
-    its post's thumbnail (``thumb``, missing without one); and how many match in all."""
+    its post's thumbnail (``thumb``, missing without one). How many match in all is the sum of
+    ``town_weeks``, which the page has read already: counting them again cost a second pass over every
+    match (1 s for a frequent word over 20 accounts at 5,000,000 comments on PostgreSQL)."""
     key = tuple(sorted(usernames))
     return _town_search(archive().settings.db_url, query, key, period, limit, offset, revisions(usernames))
 

@@ -119,7 +119,7 @@ def _results(query: str, usernames: list[str], period: data.Period, total: int, 
     if pages > 1:
         number = int(st.number_input(t("ui.search.page", lang), 1, pages, 1))
     offset = (number - 1) * PAGE
-    found, total = data.town_search(query, usernames, period, PAGE, offset)
+    found = data.town_search(query, usernames, period, PAGE, offset)
     first = offset + 1 if len(found) else 0
     st.caption(t("ui.search.shown", lang, count=total, first=first, last=offset + len(found), total=total))
     tz = zone()
