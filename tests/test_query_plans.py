@@ -208,3 +208,16 @@ def test_the_kept_count_of_posts_follows_every_write(
     assert sync("ermua.jaiak", full=True).status == "ok"
     assert live_posts(archive, "ermua.jaiak") == (12, 12)
     assert archive.account_lines("en")[1].split("\t")[1] == "12"  # what `accounts` prints
+
+
+def test_the_community_page_reads_the_members_lists_in_one_statement(
+    town: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mentions, tags and hashtags (with their months) come from one reading of the members' posts:
+    PostgreSQL scans its whole posts table for a group's posts, once per statement."""
+    monkeypatch.setenv("DATABASE_URL", town.settings.db_url)
+    monkeypatch.setenv("MEDIA_DIR", str(town.settings.media_dir))
+    statements = page_statements(town, "community", group=GROUP)
+    lists = [s for s, _ in statements if re.search(r"\b(hashtags|mentions|tagged_users)\b", s)]
+    assert len(lists) == 1, lists
+    assert all(column in lists[0] for column in ("hashtags", "mentions", "tagged_users"))
