@@ -19,6 +19,8 @@ pages of one account cost what that account holds, not what the archive holds (i
    start page, and the group's Compare, Community and Search pages. A first load clears
    st.cache_data and st.cache_resource first (``--firsts`` of them, the median is kept; a warm-up pass
    over every page on small accounts has paid the imports); then the median of ``--reruns`` warm reruns.
+   The AppTests share one scan of the installed custom components, which the server makes once when
+   it starts (``bench.new_app``): until 2026-12-03 each first load here paid it, 0.3-0.5 s.
 3. Search: ``insights.matches.matches_frame`` as the Search page calls it (a page of 20, newest first)
    over every account and over the group, and ``search_all`` as ``python -m scraper search`` calls it
    (time to its first 20 rows, then all of them), median of 5 per query.
@@ -113,7 +115,7 @@ def warm_up_page(page: Page, smallest: str) -> Page:
 
 
 def app(page: Page) -> AppTest:
-    at = AppTest.from_function(bench.run_page, args=(page.module,), default_timeout=600)
+    at = bench.new_app(page.module)
     at.session_state["lang"] = bench.LANG
     at.session_state["tz"] = bench.TZ
     if page.accounts:
