@@ -135,16 +135,22 @@ def whole_table_reads(archive: Archive, statement: str, parameters: Any) -> list
         return [f"{node['Node Type']} on {node['Relation Name']}" for node in _whole_reads(plan[0]["Plan"])]
 
 
-def _whole_reads(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _whole_reads(node: dict[str, Any], parent: str = "") -> Iterator[dict[str, Any]]:
     """The nodes of a PostgreSQL plan that read a table of ``BIG`` whole: a sequential scan, or an
-    index scan without a condition (the whole index, in order)."""
+    index scan without a condition (the whole index, in order) unless a Limit right above it stops it
+    after so many rows and it filters none out (search's window of the newest keys: a cost that does
+    not grow with the table; with a filter, the walk could go through the whole index to fill it)."""
     if node.get("Relation Name") in BIG and (
         node["Node Type"] == "Seq Scan"
-        or (node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node)
+        or (
+            node["Node Type"] in ("Index Scan", "Index Only Scan")
+            and "Index Cond" not in node
+            and (parent != "Limit" or "Filter" in node)
+        )
     ):
         yield node
     for child in node.get("Plans", []):
-        yield from _whole_reads(child)
+        yield from _whole_reads(child, node["Node Type"])
 
 
 PAGES = [
