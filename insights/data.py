@@ -80,9 +80,11 @@ def engagement(likes: pd.Series, comments: pd.Series, followers: pd.Series) -> p
     return pd.Series(interactions / base, index=likes.index, dtype=float)
 
 
-def _posts_query(usernames: Sequence[str] | None) -> Select[*tuple[Any, ...]]:
-    """Every stored post of the accounts ``usernames`` (None: of all) with its profile, media count, first
-    thumbnail and whether its caption changed.
+def _posts_query(
+    usernames: Sequence[str] | None, post_ids: Sequence[int] | None = None
+) -> Select[*tuple[Any, ...]]:
+    """Every stored post of the accounts ``usernames`` (None: of all), or only those of ``post_ids``,
+    with its profile, media count, first thumbnail and whether its caption changed.
 
     The media and caption counts are grouped over the posts of those accounts only (through the index on
     ``posts.profile_id``), so an account's page costs what its own posts cost, whatever the archive holds.
@@ -95,7 +97,10 @@ def _posts_query(usernames: Sequence[str] | None) -> Select[*tuple[Any, ...]]:
     edits_select = select(CaptionVersion.post_id, func.count().label("edits")).group_by(
         CaptionVersion.post_id
     )
-    if usernames is not None:
+    if post_ids is not None:
+        media_select = media_select.where(MediaItem.post_id.in_(list(post_ids)))
+        edits_select = edits_select.where(CaptionVersion.post_id.in_(list(post_ids)))
+    elif usernames is not None:
         owners = select(Profile.id).where(Profile.username.in_(list(usernames)))
         owned = select(Post.id).where(Post.profile_id.in_(owners))
         media_select = media_select.where(MediaItem.post_id.in_(owned))
@@ -134,6 +139,8 @@ def _posts_query(usernames: Sequence[str] | None) -> Select[*tuple[Any, ...]]:
     )
     if usernames is not None:
         query = query.where(Profile.username.in_(list(usernames)))
+    if post_ids is not None:
+        query = query.where(Post.id.in_(list(post_ids)))
     return query
 
 
@@ -144,15 +151,18 @@ _QUERY_COLUMNS = [
 ]  # fmt: skip
 
 
-def posts_frame(session: Session, usernames: Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per stored post (deleted ones too), newest first, with the columns of ``POST_COLUMNS``.
+def posts_frame(
+    session: Session, usernames: Sequence[str] | None = None, post_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per stored post (deleted ones too) of the accounts ``usernames`` (None: of all), or only
+    of those among ``post_ids``, newest first, with the columns of ``POST_COLUMNS``.
 
     ``views`` is set for videos only; ``followers`` is the profile's current count; ``engagement`` is
     (likes + comments) / followers, NaN when followers is missing or 0; ``thumb`` is the first media
     item's thumbnail (its full image when it has no thumbnail).
     """
     # Through the connection: the ORM's row handling would add a third to the time of 20,000 posts.
-    rows = session.connection().execute(_posts_query(usernames)).all()
+    rows = session.connection().execute(_posts_query(usernames, post_ids)).all()
     if not rows:
         return empty_posts()
     return _posts(dict(zip(_QUERY_COLUMNS, zip(*rows, strict=True), strict=True)))

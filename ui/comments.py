@@ -11,7 +11,7 @@ from insights import comments
 from insights.charts import column_labels
 from insights.search import RESULTS
 from ui import data, gallery
-from ui.common import account_posts, chart, csv_download
+from ui.common import chart, csv_download, pick_account
 from ui.state import language, timezone
 from ui.text import inert
 
@@ -22,10 +22,9 @@ def page() -> None:
         gallery.detail(shortcode, back="ui.comments.back")
         return
     lang = language()
-    picked = account_posts()
-    if picked is None:
+    username = pick_account()
+    if username is None:
         return
-    username, posts = picked
     stats = data.comment_stats(username)
     if stats is None or stats.summary["comments"] == 0:
         st.info(inert(t("ui.comments.none", lang, user=username)))
@@ -61,6 +60,7 @@ def page() -> None:
         answers(stats.answers, lang)
 
     st.subheader(t("ui.comments.discussed", lang))
+    posts = data.posts_among(username, [int(i) for i in stats.discussed["post_id"]])
     discussed = comments.most_discussed(stats.discussed, posts)
     notes = {
         str(row.shortcode): t(

@@ -101,6 +101,19 @@ def compared(usernames: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def _posts_among(db_url: str, username: str, post_ids: tuple[int, ...], revs: Revisions) -> pd.DataFrame:
+    with archive().sessions() as session:
+        return data.posts_frame(session, [username], post_ids=list(post_ids))
+
+
+def posts_among(username: str, post_ids: list[int]) -> pd.DataFrame:
+    """The account's posts among ``post_ids``, as ``posts`` has them: for a page that shows a few posts
+    without reading all of them (the 20,000 posts of an account took 0.5-0.9 s)."""
+    key = tuple(sorted(post_ids))
+    return _posts_among(archive().settings.db_url, username, key, revisions([username]))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def _top_words(db_url: str, username: str, revs: Revisions) -> pd.DataFrame:
     return captions.top_words(posts([username]))
 
