@@ -26,7 +26,7 @@ pages of one account cost what that account holds, not what the archive holds (i
    (time to its first 20 rows, then all of them), median of 5 per query.
 4. A sync's write: 12 new posts of the 1,000-post account with 30 comments each, through the calls and
    commits ``scraper.sync`` makes, inside a transaction rolled back afterwards (each commit becomes a
-   savepoint), median of ``--trials``.
+   savepoint), median of ``--trials``; the two archives take turns, after one untimed write each.
 5. Browser (big archive): ``streamlit run dashboard.py`` driven by Chromium over every page above, as
    ``dashboard.py`` does (``in_browser``), then the engagement page of each group member; the
    dashboard process's peak resident memory.
@@ -290,26 +290,33 @@ def rolled_back(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def sync_writes(measured: Measured, trials: int) -> None:
-    """``trials`` writes of a sync's page, each in a transaction rolled back afterwards."""
-    built = measured.built
-    bench.progress(f"{built.size.name} on {built.database}: a sync's write")
-    db.open_engine(built.url).dispose()  # the schema at head
-    engine = db.create(built.url)
-    rolled_back(engine)
+def sync_writes(small: Measured, big: Measured, trials: int) -> None:
+    """``trials`` writes of a sync's page on each archive, each in a transaction rolled back afterwards,
+    the two archives taking turns after one write each that is not timed (it fills the caches): the
+    ratio then compares the two sizes under the same load of this shared machine, not minutes apart."""
+    opened = []
     try:
-        with engine.connect() as connection:
-            for trial in range(trials):
+        for measured in (small, big):
+            bench.progress(f"{measured.built.size.name} on {measured.built.database}: a sync's write")
+            db.open_engine(measured.built.url).dispose()  # the schema at head
+            engine = db.create(measured.built.url)
+            rolled_back(engine)
+            opened.append((measured, engine, engine.connect()))
+        for trial in range(trials + 1):
+            for measured, _, connection in opened:
                 outer = connection.begin()
                 sessions = sessionmaker(
                     bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
                 )
                 started = time.perf_counter()
-                measured.sync_rows = _scale.sync_write(sessions, built.size.accounts, trial)
-                measured.sync_write.append(time.perf_counter() - started)
+                measured.sync_rows = _scale.sync_write(sessions, measured.built.size.accounts, trial)
+                if trial:
+                    measured.sync_write.append(time.perf_counter() - started)
                 outer.rollback()
     finally:
-        engine.dispose()
+        for _, engine, connection in opened:
+            connection.close()
+            engine.dispose()
 
 
 def browser(measured: Measured) -> None:
@@ -587,8 +594,8 @@ def main() -> None:
             holdings(one)
             on_server(one, args.firsts, args.reruns)
             searches(one)
-            sync_writes(one, args.trials)
             measured.append(one)
+        sync_writes(measured[0], measured[1], args.trials)
         if not args.skip_browser:
             browser(measured[1])
         results[database] = (measured[0], measured[1])
