@@ -227,3 +227,15 @@ def test_the_community_page_reads_the_members_lists_in_one_statement(
     lists = [s for s, _ in statements if re.search(r"\b(hashtags|mentions|tagged_users)\b", s)]
     assert len(lists) == 1, lists
     assert all(column in lists[0] for column in ("hashtags", "mentions", "tagged_users"))
+
+
+def test_the_comments_page_reads_only_the_posts_it_shows(
+    town: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its most discussed posts, by id: not every post of the account (0.5-0.9 s at 20,000 posts)."""
+    monkeypatch.setenv("DATABASE_URL", town.settings.db_url)
+    monkeypatch.setenv("MEDIA_DIR", str(town.settings.media_dir))
+    statements = page_statements(town, "comments", account=ACCOUNT)
+    frames = [s for s, _ in statements if "posts.hashtags" in s]
+    assert frames, "the page read no posts: its most discussed posts are missing"
+    assert all(re.search(r"posts\.id IN", s) for s in frames), frames
