@@ -21,6 +21,8 @@ pages of one account cost what that account holds, not what the archive holds (i
    over every page on small accounts has paid the imports); then the median of ``--reruns`` warm reruns.
    The AppTests share one scan of the installed custom components, which the server makes once when
    it starts (``bench.new_app``): until 2026-12-03 each first load here paid it, 0.3-0.5 s.
+   The 1,000-post account's pages, whose first loads are compared, are timed on the two archives
+   taking turns (``paired_pages``).
 3. Search: ``insights.matches.matches_frame`` as the Search page calls it (a page of 20, newest first)
    over every account and over the group, and ``search_all`` as ``python -m scraper search`` calls it
    (time to its first 20 rows, then all of them), median of 5 per query.
@@ -172,6 +174,13 @@ def time_page(page: Page, firsts: int, reruns: int, where: str = "") -> bench.Se
         loads.append(bench.timed(at.run))
         SLOW.page = None
     warm = [bench.timed(at.run) for _ in range(reruns)] if bench.failure(at) is None else []
+    return timing(at, loads, warm)
+
+
+def timing(
+    at: AppTest, loads: list[tuple[float, float]], warm: list[tuple[float, float]]
+) -> bench.ServerTiming:
+    """A page's figures: the median of its first loads, its warm reruns, and what its last run drew."""
     return bench.ServerTiming(
         first=statistics.median(wall for wall, _ in loads),
         first_cpu=statistics.median(cpu for _, cpu in loads),
@@ -182,6 +191,38 @@ def time_page(page: Page, firsts: int, reruns: int, where: str = "") -> bench.Se
         frames=len(at.dataframe),
         error=bench.failure(at),
     )
+
+
+def paired_pages(small: Measured, big: Measured, firsts: int, reruns: int) -> None:
+    """The pages of the account both archives hold alike (``ONE_K``), their first loads on the two
+    archives taking turns, so that their ratio compares the sizes under the same load of this shared
+    machine (measured minutes apart, a page of 0.3 s moved the ratio by 0.1-0.2); then each archive's
+    warm reruns, after a run that fills its caches again (the other's first load cleared them)."""
+    pair = (small, big)
+    for page in pages(small.built.size):
+        bench.progress(f"{small.built.size.name} and {big.built.size.name}, taking turns: {page.name}")
+        loads: dict[str, list[tuple[float, float]]] = {m.built.size.name: [] for m in pair}
+        last: dict[str, AppTest] = {}
+        for _ in range(firsts):
+            for measured in pair:
+                size = measured.built.size.name
+                os.environ.update(measured.built.env())
+                bench.clear_caches()
+                at = app(page)
+                SLOW.page = f"{NAMES[measured.built.database]} {size} {page.name}"
+                loads[size].append(bench.timed(at.run))
+                SLOW.page = None
+                last[size] = at
+        for measured in pair:
+            size = measured.built.size.name
+            os.environ.update(measured.built.env())
+            at = last[size]
+            warm = []
+            if bench.failure(at) is None:
+                at.run()
+                warm = [bench.timed(at.run) for _ in range(reruns)]
+            measured.server[page.name] = timing(at, loads[size], warm)
+    bench.clear_caches()
 
 
 @dataclass
@@ -214,7 +255,8 @@ def holdings(measured: Measured) -> None:
 
 
 def on_server(measured: Measured, firsts: int, reruns: int) -> None:
-    """Every page of ``pages`` on the archive, after a warm-up pass on small accounts."""
+    """Every page of ``pages`` on the archive but those of ``paired_pages``, after a warm-up pass over
+    all of them on small accounts."""
     built = measured.built
     os.environ.update(built.env())
     counts = built.size.counts()
@@ -225,6 +267,8 @@ def on_server(measured: Measured, firsts: int, reruns: int) -> None:
     for page in todo:
         app(warm_up_page(page, smallest)).run()
     for page in todo:
+        if page.accounts == (_scale.ONE_K,):
+            continue  # paired_pages
         bench.progress(f"{built.size.name} on {built.database}: {page.name}")
         where = f"{NAMES[built.database]} {built.size.name}"
         measured.server[page.name] = time_page(page, firsts, reruns, where)
@@ -595,6 +639,7 @@ def main() -> None:
             on_server(one, args.firsts, args.reruns)
             searches(one)
             measured.append(one)
+        paired_pages(measured[0], measured[1], args.firsts, args.reruns)
         sync_writes(measured[0], measured[1], args.trials)
         if not args.skip_browser:
             browser(measured[1])
