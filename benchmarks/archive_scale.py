@@ -168,13 +168,25 @@ def time_page(page: Page, firsts: int, reruns: int, where: str = "") -> bench.Se
     """The median of ``firsts`` first loads (caches cleared before each), then ``reruns`` warm reruns."""
     loads = []
     for _ in range(firsts):
-        bench.clear_caches()
-        at = app(page)
-        SLOW.page = f"{where} {page.name}"
-        loads.append(bench.timed(at.run))
-        SLOW.page = None
+        at, load = first_load(page, where)
+        loads.append(load)
     warm = [bench.timed(at.run) for _ in range(reruns)] if bench.failure(at) is None else []
     return timing(at, loads, warm)
+
+
+def first_load(page: Page, where: str) -> tuple[AppTest, tuple[float, float]]:
+    """The page run once with every cache cleared, and its seconds (clock, CPU)."""
+    bench.clear_caches()
+    at = app(page)
+    SLOW.page = f"{where} {page.name}"
+    load = bench.timed(at.run)
+    SLOW.page = None
+    return at, load
+
+
+def paired(page: Page) -> bool:
+    """Whether ``paired_pages`` times ``page``: those of the account both archives hold alike."""
+    return page.accounts == (_scale.ONE_K,)
 
 
 def timing(
@@ -199,7 +211,7 @@ def paired_pages(small: Measured, big: Measured, firsts: int, reruns: int) -> No
     machine (measured minutes apart, a page of 0.3 s moved the ratio by 0.1-0.2); then each archive's
     warm reruns, after a run that fills its caches again (the other's first load cleared them)."""
     pair = (small, big)
-    for page in pages(small.built.size):
+    for page in filter(paired, pages(big.built.size)):
         bench.progress(f"{small.built.size.name} and {big.built.size.name}, taking turns: {page.name}")
         loads: dict[str, list[tuple[float, float]]] = {m.built.size.name: [] for m in pair}
         last: dict[str, AppTest] = {}
@@ -207,12 +219,8 @@ def paired_pages(small: Measured, big: Measured, firsts: int, reruns: int) -> No
             for measured in pair:
                 size = measured.built.size.name
                 os.environ.update(measured.built.env())
-                bench.clear_caches()
-                at = app(page)
-                SLOW.page = f"{NAMES[measured.built.database]} {size} {page.name}"
-                loads[size].append(bench.timed(at.run))
-                SLOW.page = None
-                last[size] = at
+                last[size], load = first_load(page, f"{NAMES[measured.built.database]} {size}")
+                loads[size].append(load)
         for measured in pair:
             size = measured.built.size.name
             os.environ.update(measured.built.env())
@@ -267,8 +275,8 @@ def on_server(measured: Measured, firsts: int, reruns: int) -> None:
     for page in todo:
         app(warm_up_page(page, smallest)).run()
     for page in todo:
-        if page.accounts == (_scale.ONE_K,):
-            continue  # paired_pages
+        if paired(page):
+            continue
         bench.progress(f"{built.size.name} on {built.database}: {page.name}")
         where = f"{NAMES[built.database]} {built.size.name}"
         measured.server[page.name] = time_page(page, firsts, reruns, where)
