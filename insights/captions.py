@@ -199,8 +199,8 @@ def count_words(captions: Iterable[str]) -> Counter[str]:
 
     The captions are read as one text, one per line (no pattern of ``words`` crosses a line): its runs of
     word characters are counted, then of the distinct runs those that ``words`` keeps are kept (letters
-    only, 3 or more, not a stop word). Twice as fast as ``words`` per caption (20,000 captions:
-    0.42 s -> 0.2 s)."""
+    only, 3 or more, not a stop word). Faster than ``words`` per caption (20,000 captions:
+    0.42-0.45 s -> 0.29-0.35 s)."""
     text = "\n".join(caption for caption in captions if caption)
     if not text:
         return Counter()
