@@ -27,7 +27,9 @@ gives the planner the tables' statistics (ANALYZE) at its end.
 
 Built archives are kept (SQLite: a folder under the temporary directory; PostgreSQL: a database on the
 test server named by the size) and reused while their marker holds this ``FORMAT`` and the schema's
-Alembic head; otherwise they are built (or copied) again.
+Alembic head. One of an older head is upgraded by the migrations, as a user's archive is when the
+tool is updated (the marker keeps the upgrades and their seconds); one of another format is built (or
+copied) again.
 """
 
 from __future__ import annotations
@@ -183,6 +185,8 @@ def ensure(size: Size, database: str, log: Any = print) -> tuple[Built, float | 
         "url": built.url
     } and _exists(built):
         return built, None
+    if _upgrade(built, marker, log):
+        return built, None
     source = ensure(size, "sqlite", log)[0] if database == "postgresql" else None
     _wipe(built)
     built.root.mkdir(parents=True, exist_ok=True)
@@ -208,6 +212,38 @@ def ensure(size: Size, database: str, log: Any = print) -> tuple[Built, float | 
         )
     )
     return built, seconds
+
+
+def _upgrade(built: Built, marker: dict[str, Any], log: Any) -> bool:
+    """Bring an archive built at an older schema to the head by the migrations, as ``db.open_engine``
+    does to a user's archive, when it is otherwise the one wanted; whether it was. PostgreSQL's database
+    is renamed for the new head and its tables vacuumed and analysed (as autovacuum would, soon)."""
+    old = wanted(built.size, built.database) | {"head": marker.get("head")}
+    if marker.get("head") in (None, db.head_revision()) or {k: marker.get(k) for k in old} != old:
+        return False
+    before = Built(built.root, str(marker.get("url")), built.size, built.database)
+    if not _exists(before):
+        return False
+    started = time.perf_counter()
+    db.open_engine(before.url).dispose()
+    if built.database == "postgresql":
+        with _admin() as conn:
+            conn.execute(
+                f'ALTER DATABASE "{make_url(before.url).database}" RENAME TO "{make_url(built.url).database}"'
+            )
+        engine = db.create(built.url)
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM (ANALYZE)")
+        engine.dispose()
+    seconds = time.perf_counter() - started
+    log(
+        f"upgraded {built.size.name} on {built.database} from {marker['head']} to {db.head_revision()} in {seconds:.0f} s"
+    )
+    upgrades = [*marker.get("upgrades", []), {"from": marker["head"], "seconds": round(seconds)}]
+    (built.root / MARKER).write_text(
+        json.dumps(marker | wanted(built.size, built.database) | {"url": built.url, "upgrades": upgrades})
+    )
+    return True
 
 
 def copy_from(source: Built, built: Built, log: Any) -> dict[str, Any]:

@@ -35,6 +35,7 @@ GROUP = "udalerria"  # ermua.kultura and ermua.udala
 # that narrows them to the accounts asked for.
 BIG = (
     "posts",
+    "post_names",
     "media_items",
     "caption_versions",
     "post_metrics",
@@ -216,17 +217,18 @@ def test_the_kept_count_of_posts_follows_every_write(
     assert archive.account_lines("en")[1].split("\t")[1] == "12"  # what `accounts` prints
 
 
-def test_the_community_page_reads_the_members_lists_in_one_statement(
+def test_the_community_page_counts_the_members_lists_from_their_names_in_one_statement(
     town: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Mentions, tags and hashtags (with their months) come from one reading of the members' posts:
-    PostgreSQL scans its whole posts table for a group's posts, once per statement."""
+    """Mentions, tags and hashtags (with their months) come from one statement over the members' rows
+    of ``post_names``, never by parsing the posts' JSON lists: a second of CPU for the 114,000 posts
+    of a group of 20 accounts on PostgreSQL."""
     monkeypatch.setenv("DATABASE_URL", town.settings.db_url)
     monkeypatch.setenv("MEDIA_DIR", str(town.settings.media_dir))
     statements = page_statements(town, "community", group=GROUP)
-    lists = [s for s, _ in statements if re.search(r"\b(hashtags|mentions|tagged_users)\b", s)]
+    assert not [s for s, _ in statements if re.search(r"\b(hashtags|mentions|tagged_users)\b", s)]
+    lists = [s for s, _ in statements if re.search(r"\bpost_names\b", s)]
     assert len(lists) == 1, lists
-    assert all(column in lists[0] for column in ("hashtags", "mentions", "tagged_users"))
 
 
 def test_the_comments_page_reads_only_the_posts_it_shows(

@@ -62,6 +62,9 @@ When = Annotated[datetime, mapped_column(UTCDateTime)]
 MaybeWhen = Annotated[datetime | None, mapped_column(UTCDateTime)]
 Count = Annotated[int | None, mapped_column(BigInteger)]
 StrList = Annotated[list[str], mapped_column(JSON, default=list)]
+# The longest name ``post_names`` keeps (characters): a longer one would not fit a PostgreSQL index
+# entry (2,704 bytes). Instagram's user names have 30; hashtags this long are not seen.
+NAME_LENGTH = 500
 
 
 class Base(DeclarativeBase):
@@ -186,6 +189,26 @@ class Post(Base):
     caption_history: Mapped[list[CaptionVersion]] = relationship(
         order_by="CaptionVersion.replaced_at", cascade="all, delete-orphan"
     )
+
+
+class PostName(Base):
+    """One name a post lists, once per post: a hashtag of its caption (``kind`` "hashtag"), an account
+    it mentions ("mention") or tags ("tag"), with the post's account and month ("YYYY-MM", UTC). The
+    store writes them with the post (``scraper.store.names``) beside its JSON lists, which stay the
+    post's own record: a group's lists are counted from ``ix_post_names_profile`` alone, not by
+    parsing the JSON of each of its posts. SQLite keeps the rows in their key (no rowid)."""
+
+    __tablename__ = "post_names"
+    __table_args__ = (
+        Index("ix_post_names_profile", "profile_id", "kind", "name", "month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    profile_id: Mapped[UserId]
+    month: Mapped[str] = mapped_column(String(7))
 
 
 class CaptionVersion(Base):

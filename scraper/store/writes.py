@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from scraper.errors import Interrupted, SyncBusy
 from scraper.records import MediaRecord, PostRecord, ProfileRecord, SyncStatus
-from scraper.store import changes, search_keys
+from scraper.store import changes, names, search_keys
 from scraper.store.models import (
     Base,
     CaptionVersion,
@@ -196,10 +196,13 @@ def save_posts(
     ]
     search_keys.fill(session, "posts", moved)
     new_keys: dict[str, int] = {row["shortcode"]: row["search_key"] for row in moved}
+    renamed: list[tuple[int, names.Listed]] = []  # stored posts whose names change
     for rec in records:
         post = existing.get(rec.shortcode)
         if post is None:
             continue
+        if _listed(post, post.profile_id) != (listed := _listed(rec, profile_id)):
+            renamed.append((post.id, listed))
         if rec.shortcode in new_keys:
             post.search_key = new_keys[rec.shortcode]
         if post.caption != rec.caption:
@@ -214,6 +217,7 @@ def save_posts(
         _merge_media(post, rec)
         result.updated.append(post)
     session.flush()
+    names.replace(session, renamed)
     ids = {p.shortcode: p.id for p in result.updated}
     if fresh:
         # Core statements on the tables: the ORM's bulk INSERT would still send one statement per row.
@@ -223,6 +227,7 @@ def save_posts(
         rows.sort(key=search_keys.insert_order)
         inserted = session.execute(insert(posts).returning(posts.c.shortcode, posts.c.id), rows)
         ids.update({code: post_id for code, post_id in inserted})
+        names.add(session, ((ids[rec.shortcode], _listed(rec, profile_id)) for rec in fresh))
         media_rows = [_media_row(ids[rec.shortcode], m) for rec in fresh for m in rec.media]
         if media_rows:
             session.execute(insert(_table(MediaItem)), media_rows)
@@ -310,6 +315,17 @@ def _post_row(rec: PostRecord, profile_id: int, now: datetime) -> dict[str, obje
         "last_seen_at": now,
         "deleted_at": None,
     }
+
+
+def _listed(post: Post | PostRecord, profile_id: int) -> names.Listed:
+    """What decides the names of a post saved under ``profile_id``."""
+    return (
+        profile_id,
+        post.taken_at,
+        list(post.hashtags or ()),
+        list(post.mentions or ()),
+        list(post.tagged_users or ()),
+    )
 
 
 def _media_row(post_id: int, media: MediaRecord) -> dict[str, object]:
