@@ -9,15 +9,16 @@ same rows.
 2. Ours: a fresh SQLite file opened with ``scraper.store.db.open_engine`` (the migrations: tables, indexes,
    the caption index and its triggers), the profile and a sync run stored first; then, for each page of
    ``--page`` posts (12: a timeline page), what ``AccountSync._flush`` does: ``writes.save_posts`` (the
-   upsert of posts, media items and post counts), the profile's resume point, one commit.
+   upsert of posts, media items, post counts and the names the posts list), the profile's resume
+   point, one commit.
 3. Reference: another fresh file with the same schema (made by the same migrations, so the same
    columns, indexes and triggers) and the connection settings of ``scraper.store.db`` (WAL, synchronous
    NORMAL, foreign keys); for each page, ``executemany`` INSERTs of the same rows (posts with their ids
-   given, media items, post counts), the same UPDATE of the profile, one commit. Turning the records
-   into row tuples (dates and JSON lists as SQLAlchemy stores them) is timed too.
+   given, media items, post counts, post names), the same UPDATE of the profile, one commit. Turning
+   the records into row tuples (dates and JSON lists as SQLAlchemy stores them) is timed too.
 
-Only the page loop is timed. Then both files are compared: the same posts, media items and post
-counts, column by column. The goal (issue): ours at least 0.3 times the reference's posts per second.
+Only the page loop is timed. Then both files are compared: the same posts, media items, post counts
+and post names, column by column. The goal (issue): ours at least 0.3 times the reference's posts per second.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ COMPARED = {
     " FROM media_items m JOIN posts p ON p.id = m.post_id ORDER BY p.shortcode, m.position",
     "post_metrics": "SELECT p.shortcode, c.sync_run_id, c.likes, c.comments, c.views"
     " FROM post_metrics c JOIN posts p ON p.id = c.post_id ORDER BY p.shortcode",
+    "post_names": "SELECT p.shortcode, n.kind, n.name, n.profile_id, n.month"
+    " FROM post_names n JOIN posts p ON p.id = n.post_id ORDER BY p.shortcode, n.kind, n.name",
     "search index": "SELECT rowid FROM search_fts WHERE search_fts MATCH 'text : (jaiak OR fiestas)' ORDER BY rowid",
 }
 
@@ -182,6 +185,7 @@ def with_executemany(path: Path, records: list[PostRecord], page: int) -> float:
     insert_post = f"INSERT INTO posts ({POST_COLUMNS}) VALUES ({', '.join('?' * 26)})"
     insert_media = f"INSERT INTO media_items ({MEDIA_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     insert_metrics = f"INSERT INTO post_metrics ({METRIC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+    insert_names = "INSERT INTO post_names (post_id, kind, name, profile_id, month) VALUES (?, ?, ?, ?, ?)"
     update_profile = "UPDATE profiles SET complete_until = ? WHERE id = ? AND (complete_until IS NULL OR complete_until < ?)"
     started = time.perf_counter()
     post_id = 0
@@ -190,6 +194,7 @@ def with_executemany(path: Path, records: list[PostRecord], page: int) -> float:
         posts: list[tuple[Any, ...]] = []
         media: list[tuple[Any, ...]] = []
         metrics: list[tuple[Any, ...]] = []
+        names: list[tuple[Any, ...]] = []
         for r in batch:
             post_id += 1
             posts.append(
@@ -211,9 +216,13 @@ def with_executemany(path: Path, records: list[PostRecord], page: int) -> float:
             ]  # fmt: skip
             views = r.video_views if r.video_views is not None else r.video_plays
             metrics.append((post_id, run_id, now, r.likes, r.comments, views))
+            month = r.taken_at.astimezone(UTC).strftime("%Y-%m")
+            for kind, listed in (("hashtag", r.hashtags), ("mention", r.mentions), ("tag", r.tagged_users)):
+                names += [(post_id, kind, name, USER_ID, month) for name in dict.fromkeys(listed) if name]
         conn.executemany(insert_post, posts)
         conn.executemany(insert_media, media)
         conn.executemany(insert_metrics, metrics)
+        conn.executemany(insert_names, names)
         newest = stored_time(max(r.taken_at for r in batch))
         conn.execute(update_profile, (newest, USER_ID, newest))
         conn.commit()

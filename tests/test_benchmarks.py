@@ -110,7 +110,13 @@ def test_store_throughput_stores_the_same_rows_both_ways(quick: QuickRun) -> Non
         quick.outputs["store_throughput"],
         re.M,
     )
-    assert [table for table, *_ in compared] == ["posts", "media_items", "post_metrics", "search index"]
+    assert [table for table, *_ in compared] == [
+        "posts",
+        "media_items",
+        "post_metrics",
+        "post_names",
+        "search index",
+    ]
     assert all(verdict == "the same" and ours == reference for _, ours, reference, verdict in compared)
     assert compared[0][1] == compared[2][1] == str(posts)  # a post count per post
     ours, reference, ratio, goal, _ = quick.row("stored posts per second")

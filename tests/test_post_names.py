@@ -20,25 +20,20 @@ from scraper.store import db, names, writes
 from scraper.store.models import Post, PostName, Profile
 from tests.helpers import Syncer
 
-Row = tuple[int, str, str, int, str]
 
-
-def stored(engine: Engine) -> set[Row]:
+def stored(engine: Engine) -> set[names.Row]:
     """The rows of ``post_names``."""
     with engine.connect() as conn:
         return {tuple(r) for r in conn.execute(select(*PostName.__table__.columns))}  # type: ignore[misc]
 
 
-def from_posts(engine: Engine) -> set[Row]:
+def from_posts(engine: Engine) -> set[names.Row]:
     """What the posts' own columns say their names are."""
-    found: set[Row] = set()
+    found: set[names.Row] = set()
     with db.session_factory(engine)() as session:
         for post in session.scalars(select(Post)):
             listed = (post.profile_id, post.taken_at, post.hashtags, post.mentions, post.tagged_users)
-            found |= {
-                (r["post_id"], r["kind"], r["name"], r["profile_id"], r["month"])  # type: ignore[misc]
-                for r in names.rows(post.id, listed)
-            }
+            found |= set(names.rows(post.id, listed))
     return found
 
 

@@ -200,7 +200,11 @@ class PostName(Base):
 
     __tablename__ = "post_names"
     __table_args__ = (
-        Index("ix_post_names_profile", "profile_id", "kind", "name", "month"),
+        # In the order new posts come (an account's months), so that a sync's names land together, not
+        # scattered by name across the index (SQLite: 20,000 posts stored 35 % slower). Covering:
+        # SQLite's holds the key (post_id, kind, name) of a table without rowid; PostgreSQL's includes
+        # kind and name, so a group's names are read from the index alone.
+        Index("ix_post_names_profile", "profile_id", "month", postgresql_include=["kind", "name"]),
         {"sqlite_with_rowid": False},
     )
 

@@ -59,7 +59,9 @@ def upgrade() -> None:
     fill = SQLITE_FILL if sqlite else POSTGRESQL_FILL
     for kind, column in LISTS.items():
         op.execute(fill.format(kind=kind, column=column, length=NAME_LENGTH))
-    op.create_index("ix_post_names_profile", "post_names", ["profile_id", "kind", "name", "month"])
+    op.create_index(
+        "ix_post_names_profile", "post_names", ["profile_id", "month"], postgresql_include=["kind", "name"]
+    )
     if not sqlite:
         op.execute("ANALYZE post_names")
 
