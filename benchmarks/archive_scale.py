@@ -22,7 +22,7 @@ pages of one account cost what that account holds, not what the archive holds (i
    The AppTests share one scan of the installed custom components, which the server makes once when
    it starts (``bench.new_app``): until 2026-12-03 each first load here paid it, 0.3-0.5 s.
    The 1,000-post account's pages, whose first loads are compared, are timed on the two archives
-   taking turns (``paired_pages``).
+   taking turns, ``2 * --firsts + 1`` first loads each (``paired_pages``).
 3. Search: ``insights.matches.matches_frame`` as the Search page calls it (a page of 20, newest first)
    over every account and over the group, and ``search_all`` as ``python -m scraper search`` calls it
    (time to its first 20 rows, then all of them), median of 5 per query.
@@ -209,13 +209,16 @@ def paired_pages(small: Measured, big: Measured, firsts: int, reruns: int) -> No
     """The pages of the account both archives hold alike (``ONE_K``), their first loads on the two
     archives taking turns, so that their ratio compares the sizes under the same load of this shared
     machine (measured minutes apart, a page of 0.3 s moved the ratio by 0.1-0.2); then each archive's
-    warm reruns, after a run that fills its caches again (the other's first load cleared them)."""
+    warm reruns, after a run that fills its caches again (the other's first load cleared them).
+    ``2 * firsts + 1`` first loads each: their ratio compares pages of 0.1-0.4 s, where one load's
+    noise is as large as the difference measured (one run's worst of six pages read 1.31 from
+    0.30 / 0.23 s for a page that takes 0.20-0.29 s on both archives when timed again)."""
     pair = (small, big)
     for page in filter(paired, pages(big.built.size)):
         bench.progress(f"{small.built.size.name} and {big.built.size.name}, taking turns: {page.name}")
         loads: dict[str, list[tuple[float, float]]] = {m.built.size.name: [] for m in pair}
         last: dict[str, AppTest] = {}
-        for _ in range(firsts):
+        for _ in range(2 * firsts + 1):
             for measured in pair:
                 size = measured.built.size.name
                 os.environ.update(measured.built.env())
