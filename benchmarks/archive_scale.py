@@ -516,9 +516,8 @@ def describe(measured: Measured) -> str:
     marker = built.marker()
     rows = marker.get("rows", {})
     how = f"built in {measured.seconds:.0f} s" if measured.seconds is not None else "reused"
-    for upgrade in marker.get(
-        "upgrades", []
-    ):  # an archive of an older schema, migrated (``_scale._upgrade``)
+    # An archive of an older schema, migrated (``_scale._upgrade``).
+    for upgrade in marker.get("upgrades", []):
         how += f", upgraded from schema {upgrade['from']} by the migrations in {upgrade['seconds']} s"
     counts = ", ".join(f"{n:,} {what}" for what, n in rows.items())
     copied = marker.get("copy")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from scraper.archive import Archive
 from scraper.config import Settings
@@ -93,6 +94,15 @@ def empty_db_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
     """A new database without any table, for tests of the migrations and of opening a new archive."""
     with databases.database(tmp_path / "data", migrated=False) as url:
         yield url
+
+
+@pytest.fixture
+def engines() -> Iterator[list[Engine]]:
+    """Engines a test opens, disposed of afterwards."""
+    opened: list[Engine] = []
+    yield opened
+    for engine in opened:
+        engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ up for a dashboard reading while a sync writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -28,15 +27,6 @@ def table_names(engine: Engine) -> set[str]:
 def url(empty_db_url: str) -> str:
     """A database without tables: every test here starts from nothing."""
     return empty_db_url
-
-
-@pytest.fixture
-def engines() -> Iterator[list[Engine]]:
-    """Engines a test opens, disposed of afterwards."""
-    opened: list[Engine] = []
-    yield opened
-    for engine in opened:
-        engine.dispose()
 
 
 def differences(engine: Engine) -> list[object]:

@@ -5,12 +5,10 @@ them. The Community page counts a group's mentions, tags and hashtags from them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from alembic import command
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, delete, event, select, text, update
 
 from insights import network
 from scraper.archive import Archive
@@ -138,8 +136,6 @@ def test_saving_the_same_posts_again_writes_no_names(archive: Archive) -> None:
         if "post_names" in statement:
             statements.append(statement)
 
-    from sqlalchemy import event
-
     event.listen(archive.engine, "before_cursor_execute", seen)
     try:
         with archive.sessions() as session:
@@ -151,14 +147,6 @@ def test_saving_the_same_posts_again_writes_no_names(archive: Archive) -> None:
         event.remove(archive.engine, "before_cursor_execute", seen)
     assert statements == []
     assert len(stored(archive.engine)) == 24
-
-
-@pytest.fixture
-def engines() -> Iterator[list[Engine]]:
-    opened: list[Engine] = []
-    yield opened
-    for engine in opened:
-        engine.dispose()
 
 
 def test_the_migration_fills_the_names_of_the_posts_stored_as_the_store_would(
